@@ -219,6 +219,8 @@ class SearchIndex:
         analysed: Sequence[tuple[NDArray[np.int32], ...]] | None = None,
     ) -> None:
         """Add documents in bulk (replacing same-ref ones). ``analysed`` skips re-tokenising (persist)."""
+        if not metas:
+            return
         if vectors is None:
             vectors = self.embed_docs([f for f in fields if f is not None])
         if vectors.shape != (len(metas), self.embedder.dim):
@@ -248,6 +250,16 @@ class SearchIndex:
         for i, m in enumerate(metas):
             self._pos[m.ref] = n0 + i
             self.metas.append(m)
+
+    def restore(self, metas: Sequence[DocMeta], vectors: NDArray[np.float32]) -> None:
+        """Install saved documents whose terms are already in ``self.lexical`` (persist). ``vectors`` is kept
+        as given (it may be a read-only memory map: adding documents later copies it into a grown buffer)."""
+        if len(self.lexical) != len(metas) or vectors.shape != (len(metas), self.embedder.dim):
+            raise SearchError("saved documents, terms and vectors do not line up")
+        self.metas = list(metas)
+        self._vecs = vectors
+        self._prefix = None
+        self._pos = {m.ref: i for i, m in enumerate(self.metas)}
 
     def remove(self, refs: Iterable[str]) -> int:
         """Remove documents by ref; returns how many were present."""

@@ -203,9 +203,15 @@ class TextFile:
         on these lines. Keywords registered with :func:`register_keywords` are found for all rules in one
         Aho-Corasick pass per file (when ``pyahocorasick`` is installed); others by C-level substring search.
         """
-        low = self.lower
-        hits: set[int] = set()
         index = self._keyword_index()
+        if index is not None and _newest(keywords) <= self._index_version:
+            found = [index[k] for k in keywords if k in index]
+            if not found:
+                return []
+            hits = found[0] if len(found) == 1 else set().union(*found)
+            return [ln for n in sorted(hits) for ln in self.line_objs(n)]
+        low = self.lower
+        hits = set()
         for k in keywords:
             if index is not None and _REGISTERED.get(k, 1 << 30) <= self._index_version:
                 hits.update(index.get(k, ()))
@@ -243,10 +249,23 @@ _VERSION = [0]
 _AUTOMATON: list[Any] = []
 
 
+_NEWEST: dict[tuple[str, ...], int] = {}
+
+
+def _newest(keywords: tuple[str, ...]) -> int:
+    """The index version from which the automaton holds all of ``keywords`` (cached per keyword tuple)."""
+    v = _NEWEST.get(keywords)
+    if v is None:
+        v = max((_REGISTERED.get(k, 1 << 30) for k in keywords), default=0)
+        _NEWEST[keywords] = v
+    return v
+
+
 def register_keywords(keywords: Iterable[str]) -> None:
     """Add prefilter keywords to the shared one-pass index (rules call this when they are defined)."""
     new = {k for k in keywords if k and k not in _REGISTERED}
     if new:
+        _NEWEST.clear()
         _VERSION[0] += 1
         for k in new:
             _REGISTERED[k] = _VERSION[0]

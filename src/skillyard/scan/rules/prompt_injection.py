@@ -96,6 +96,15 @@ _CONCEAL = re.compile(
     r"|\bohne\s+(?:den|dem)\s+(?:Benutzer|Nutzer|Anwender)\w*\s+zu\s+(?:informieren|benachrichtigen|fragen)",
     re.IGNORECASE,
 )
+# Every branch of _CONCEAL contains one of these (lowercase) words: the who (_WHO, user/human/owner, other
+# languages), the hiding verb or adverb, or the reply it keeps a step out of. P007 tries its (slow) pattern only on
+# lines holding one. A new branch of _CONCEAL must contain one of these words, or add its own here.
+_CONCEAL_GATE = (
+    "user", "human", "operator", "owner", "person", "them", "him", "her", "mention", "disclose", "report",
+    "silently", "quietly", "secretly", "covertly", "discreetly", "say", "reply", "respond", "answer", "tell", "omit",
+    "between", "summary", "response", "output", "message", "chat", "transcript", "用户", "使用者", "悄悄",
+    "ユーザーに", "usuario", "utilisateur", "nutzer", "anwender",
+)  # fmt: skip
 _BACKGROUND = re.compile(r"\b(?:silently|quietly|secretly|covertly)\s+in\s+the\s+background\b", re.IGNORECASE)
 
 
@@ -474,6 +483,7 @@ RULES = [
                     "nutzer",
                     "anwender",
                 ),
+                also=_CONCEAL_GATE,
             ),
         ),
         mitre="T1564",

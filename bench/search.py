@@ -36,18 +36,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-def rss_mib() -> float:
+def _status_mib(key: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rss_mib() -> float:
+    """Resident set size now (anonymous + file-backed pages, e.g. a memory-mapped index)."""
+    return _status_mib("VmRSS")
 
 
 def peak_rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return _status_mib("VmHWM")
+
+
+def rss_parts() -> str:
+    return f"anon {_status_mib('RssAnon'):.0f} + file {_status_mib('RssFile'):.0f} MiB"
 
 
 @dataclass
@@ -186,7 +192,7 @@ class PlainBM25:
         self.model.index(tokens, show_progress=False)
         self.bm25s = bm25s
 
-    def __call__(self, q: str) -> list[str]:
+    def __call__(self, q: str) -> Ranked:
         qt = self.bm25s.tokenize([q], stopwords="en", stemmer=self.stemmer, show_progress=False)
         if not qt.vocab:
             return []
@@ -218,22 +224,24 @@ def report(label: str, res: dict[tuple[str, str], dict[str, float]], lat: Sequen
     print(f"  {label:<16} latency p50 {pct(lat, 50):.2f} ms  p95 {pct(lat, 95):.2f} ms  (n={len(lat)})")
 
 
-def scale_run(n: int) -> None:
+def scale_run(n: int, persisted: bool = True, keep: Path | None = None) -> None:
     """Replicate the pool to ``n`` skills (fresh refs) and measure query latency and resident memory.
 
     The pool is analysed and embedded once; copies reuse its term ids and vectors (re-analysing identical
-    text would only measure the 6.4k build again), so ``assemble`` is the time to load ``n`` analysed documents
-    and build the bm25s matrices -- what loading a persisted index of that size costs.
+    text would only measure the 6.4k build again), so ``assemble`` is the time to add ``n`` analysed documents
+    and build the BM25 scores. With ``persisted``, the index is then saved and a fresh process loads it and
+    runs the same queries (what ``skillyard search`` and the MCP server do), reporting its own memory.
     """
     docs = load_pool(SHARED)
     queries = load_queries(SHARED)
-    base, _ = build_index(docs, SearchConfig())
+    base = SearchIndex(get_embedder(), SearchConfig())
+    base_terms = [base.lexical.analyse(d.fields) for d in docs]
+    base_vecs = np.concatenate(
+        [base.embed_docs([d.fields for d in docs[i : i + 512]]) for i in range(0, len(docs), 512)]
+    )
     metas = [d.meta for d in docs]
-    del docs
-    base_vecs = base.vectors.copy()
-    base_terms = base.lexical.docs
     vocab = base.lexical.vocab
-    del base
+    del docs, base
     rss_before = rss_mib()
     t0 = time.perf_counter()
     idx = SearchIndex(get_embedder(), SearchConfig())
@@ -250,6 +258,7 @@ def scale_run(n: int) -> None:
         )
     idx.lexical.ensure_built()
     assemble_s = time.perf_counter() - t0
+    rss_built = rss_mib()
     del base_terms, base_vecs
     _, lat = run_queries(hybrid_runner(idx), queries)
     rss_after = rss_mib()
@@ -259,7 +268,49 @@ def scale_run(n: int) -> None:
         f"  scale {n:>7} skills ({reps} copies): assemble {assemble_s:6.1f} s  hybrid query p50 {pct(lat, 50):.2f} ms"
         f"  p95 {pct(lat, 95):.2f} ms  (exact vector scan: p50 {pct(lat_exact, 50):.2f} ms  p95 "
         f"{pct(lat_exact, 95):.2f} ms)  RSS {rss_after:.0f} MiB (before assembling {rss_before:.0f}, "
-        f"peak {peak_rss_mib():.0f})"
+        f"assembled {rss_built:.0f}, peak {peak_rss_mib():.0f})",
+        flush=True,
+    )
+    if not persisted:
+        return
+    import tempfile
+
+    from skillyard.search.persist import save_index
+
+    with tempfile.TemporaryDirectory(prefix="sy-bench-") as tmp:
+        path = keep or Path(tmp) / f"scale{n}.search.npz"
+        t0 = time.perf_counter()
+        save_index(idx, path)
+        save_s = time.perf_counter() - t0
+        size = path.stat().st_size / 2**20
+        del idx
+        peak = peak_rss_mib()
+        print(f"  scale {n:>7} saved in {save_s:.1f} s ({size:.0f} MiB file); peak RSS {peak:.0f} MiB", flush=True)
+        subprocess.run([sys.executable, __file__, "--load-persisted", str(path)], check=True)
+
+
+def load_persisted(path: Path) -> None:
+    """A fresh process that loads a saved index and queries it (the shape of ``skillyard search``)."""
+    from skillyard.search.persist import load_index
+
+    queries = load_queries(SHARED)
+    emb = get_embedder()
+    emb.embed(["warm up"])
+    rss0 = rss_mib()
+    t0 = time.perf_counter()
+    idx = load_index(path, emb)
+    load_s = time.perf_counter() - t0
+    rss_loaded = rss_mib()
+    t0 = time.perf_counter()
+    idx.search(queries[0].text, 10)
+    first_ms = (time.perf_counter() - t0) * 1000
+    _, lat = run_queries(hybrid_runner(idx), queries)
+    print(
+        f"  loaded {len(idx):>7} skills from the saved index in a new process: load {load_s:.2f} s, first query "
+        f"{first_ms:.0f} ms, then p50 {pct(lat, 50):.2f} ms  p95 {pct(lat, 95):.2f} ms; RSS before loading "
+        f"{rss0:.0f} MiB, loaded {rss_loaded:.0f}, after {len(lat) + 1} queries {rss_mib():.0f} ({rss_parts()}), "
+        f"peak {peak_rss_mib():.0f}",
+        flush=True,
     )
 
 
@@ -268,13 +319,19 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--no-scale", action="store_true")
     ap.add_argument("--scale", type=int, default=0, help="run only one scale run of this many skills")
+    ap.add_argument("--no-persisted", action="store_true", help="scale run: skip the save + fresh-process load")
+    ap.add_argument("--keep-index", type=Path, help="scale run: save the index to this path and keep it")
+    ap.add_argument("--load-persisted", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--config", default="{}", help="JSON overrides of SearchConfig (tuning)")
     ap.add_argument("--modes", default="hybrid,lexical,semantic")
     args = ap.parse_args()
     if not (args.shared / "retrieval/dev.jsonl").is_file():
         sys.exit(f"{args.shared}: shared data not found")
+    if args.load_persisted:
+        load_persisted(args.load_persisted)
+        return
     if args.scale:
-        scale_run(args.scale)
+        scale_run(args.scale, persisted=not args.no_persisted, keep=args.keep_index)
         return
     config = replace(SearchConfig(), **json.loads(args.config))
     t0 = time.perf_counter()

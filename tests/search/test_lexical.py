@@ -3,6 +3,7 @@ memory-mapped index file."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -145,3 +146,13 @@ def test_members_are_stored_uncompressed(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as zf:
         assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
         assert {"metas.npy", "vectors.npy", "body_tf.npy", "body_bm25.npy"} <= set(zf.namelist())
+
+
+def test_metadata_json_is_written_in_pieces_that_join_to_one_array() -> None:
+    from skillyard.search.persist import _json_pieces
+
+    metas = [DocMeta(name=f"s{i}", ref=f"s{i}@1", description="naïve 日本語 ✓" * (i % 3)) for i in range(7)]
+    for per in (1, 2, 7, 100):
+        joined = b"".join(_json_pieces(metas, per=per))
+        assert json.loads(joined) == [m.to_dict() for m in metas]
+    assert json.loads(b"".join(_json_pieces([]))) == []

@@ -180,6 +180,8 @@ class LexicalIndex:
     _pending: list[tuple[Bag, ...]] = field(default_factory=list)
     _df: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
     _models: dict[str, FieldMatrix] | None = None
+    _name_sizes: NDArray[np.float32] | None = None  # distinct name terms per document (for name_coverage)
+    _why: tuple[tuple[str, ...], list[tuple[str, list[tuple[str, NDArray[np.int32]]]]]] | None = None
 
     def __len__(self) -> int:
         return len(self._postings[FIELDS[0]].lengths) + len(self._pending)
@@ -212,7 +214,7 @@ class LexicalIndex:
         if union.size:
             self._df = self._df + np.bincount(union, minlength=len(self._df)).astype(np.int32)
         self._pending.extend(bags)
-        self._models = None
+        self._models = self._name_sizes = self._why = None
         if len(self._pending) >= _PENDING:
             self._consolidate()
 
@@ -224,6 +226,7 @@ class LexicalIndex:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        self._why = None
         for fi, f in enumerate(FIELDS):
             self._postings[f] = _merge(self._postings[f], [d[fi] for d in pending], len(self.vocab))
 
@@ -244,7 +247,7 @@ class LexicalIndex:
         uniq = np.unique(np.concatenate(pairs), axis=0)
         self._df = self._df - np.bincount(uniq[:, 1], minlength=len(self._df)).astype(np.int32)
         self._postings = {f: _drop(p, keep) for f, p in self._postings.items()}
-        self._models = None
+        self._models = self._name_sizes = self._why = None
 
     def idf(self, term: str) -> float:
         """Document-level IDF of a stemmed term over all fields (0 for unknown terms)."""
@@ -280,7 +283,7 @@ class LexicalIndex:
         self._postings = {f: postings[f] for f in FIELDS}
         self._pending = []
         self._df = df
-        self._models = None
+        self._models = self._name_sizes = self._why = None
 
     @property
     def matrices(self) -> dict[str, FieldMatrix] | None:
@@ -300,8 +303,7 @@ class LexicalIndex:
         self._consolidate()
         if self._models is None and len(self):
             self._models = {
-                f: FieldMatrix(bm25_scores(p, self.k1, self.b), p.indices, p.indptr)
-                for f, p in self._postings.items()
+                f: FieldMatrix(bm25_scores(p, self.k1, self.b), p.indices, p.indptr) for f, p in self._postings.items()
             }
 
     # -- queries -----------------------------------------------------------------------------------------
@@ -315,7 +317,9 @@ class LexicalIndex:
             return out
         self._consolidate()
         names = self._postings["name"]
-        sizes = np.bincount(names.indices, minlength=n).astype(np.float32)
+        if self._name_sizes is None:
+            self._name_sizes = np.bincount(names.indices, minlength=n).astype(np.float32)
+        sizes = self._name_sizes
         hits = np.zeros(n, dtype=np.float32)
         for term, qw in terms.items():
             gid = self.vocab.get(term)
@@ -356,18 +360,22 @@ class LexicalIndex:
     def matched_fields(self, pos: int, terms: Mapping[str, float]) -> dict[str, list[str]]:
         """Which query terms occur in which field of document ``pos`` (for "why it matched")."""
         self._consolidate()
-        found: dict[str, list[str]] = {}
-        for f in FIELDS:
-            p = self._postings[f]
+        # The engine asks once per hit with the same terms: resolve their columns once per query.
+        key = tuple(sorted(terms))
+        if self._why is None or self._why[0] != key:
+            cols = []
+            for f in FIELDS:
+                p = self._postings[f]
+                found = [(t, p.column(g)) for t in key if (g := self.vocab.get(t)) is not None]
+                cols.append((f, [(t, c) for t, c in found if len(c)]))
+            self._why = (key, cols)
+        out: dict[str, list[str]] = {}
+        for f, columns in self._why[1]:
             present = []
-            for t in terms:
-                gid = self.vocab.get(t)
-                if gid is None:
-                    continue
-                col = p.column(gid)
-                i = int(np.searchsorted(col, pos))
-                if i < len(col) and int(col[i]) == pos:
+            for t, col in columns:
+                i = col.searchsorted(pos)
+                if i < len(col) and col[i] == pos:
                     present.append(t)
             if present:
-                found[f] = sorted(present)
-        return found
+                out[f] = present
+        return out

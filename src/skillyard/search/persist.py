@@ -41,9 +41,19 @@ def _json_array(obj: Any) -> np.ndarray[Any, np.dtype[np.uint8]]:
     return np.frombuffer(json.dumps(obj, ensure_ascii=False).encode(), dtype=np.uint8)
 
 
-def _write_member(zf: zipfile.ZipFile, fh: BinaryIO, name: str, arr: Arr) -> None:
-    """One stored (uncompressed) ``name.npy`` member whose array data starts at a multiple of ``_ALIGN``."""
-    arr = np.asarray(arr)
+def _json_pieces(items: list[DocMeta], per: int = 2048) -> list[bytes]:
+    """``items`` (as dicts) as one JSON array, encoded in pieces (no whole-document str: that can be 4 bytes a char)."""
+    pieces = [b"["]
+    for i in range(0, len(items), per):
+        chunk = json.dumps([m.to_dict() for m in items[i : i + per]], ensure_ascii=False).encode()
+        pieces.append((b"," if i else b"") + chunk[1:-1])
+    pieces.append(b"]")
+    return pieces
+
+
+def _write_member(zf: zipfile.ZipFile, fh: BinaryIO, name: str, arr: Arr | list[bytes]) -> None:
+    """One stored (uncompressed) ``name.npy`` member whose array data starts at a multiple of ``_ALIGN``;
+    a list of byte strings is written as one uint8 array without joining them first."""
     info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
     # local header (30) + name + zip64 extra (20, forced) + our padding; numpy pads its own header to 64.
@@ -53,7 +63,14 @@ def _write_member(zf: zipfile.ZipFile, fh: BinaryIO, name: str, arr: Arr) -> Non
         pad += _ALIGN
     info.extra = struct.pack("<HH", _PAD_ID, pad - 4) + b"\0" * (pad - 4) if pad else b""
     with zf.open(info, "w", force_zip64=True) as out:
-        np.lib.format.write_array(out, arr, allow_pickle=False)
+        if isinstance(arr, list):
+            size = sum(len(b) for b in arr)
+            header = {"descr": "|u1", "fortran_order": False, "shape": (size,)}
+            np.lib.format.write_array_header_1_0(out, header)
+            for piece in arr:
+                out.write(piece)
+        else:
+            np.lib.format.write_array(out, np.asarray(arr), allow_pickle=False)
 
 
 def save_index(index: SearchIndex, path: Path, extra: dict[str, Any] | None = None) -> None:
@@ -71,9 +88,9 @@ def save_index(index: SearchIndex, path: Path, extra: dict[str, Any] | None = No
         "count": len(index),
         "extra": extra or {},
     }
-    arrays: dict[str, Arr] = {
+    arrays: dict[str, Arr | list[bytes]] = {
         "header": _json_array(header),
-        "metas": _json_array([m.to_dict() for m in index.metas]),
+        "metas": _json_pieces(index.metas),
         "vocab": _json_array(sorted(lex.vocab, key=lex.vocab.__getitem__)),
         "df": lex.doc_frequencies(),
         "vectors": index.vectors,

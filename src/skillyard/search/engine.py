@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from skillyard.search.fusion import MULTI_MODES, fuse_orders
 from skillyard.search.interface import Embedder, SearchError
 from skillyard.search.lexical import LexicalIndex
 from skillyard.search.text import DocFields, QueryTerms, extract_key_terms, tokenize
@@ -118,6 +119,7 @@ class SearchConfig:
     prefilter_above: int = 20_000
     prefilter_dims: int = 96
     prefilter_keep: int = 2_000
+    multi_rrf_k: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,23 @@ class Hit:
             "digest": self.digest,
             "duplicates": list(self.duplicates),
         }
+
+
+@dataclass
+class _Ranking:
+    """One query's candidates: fused scores, per-signal 0-based ranks, cosines, analysed terms; for a
+    multi-query ranking, each query's position map instead of signal ranks."""
+
+    fused: dict[int, float]
+    lex_rank: dict[int, int]
+    sem_rank: dict[int, int]
+    sem_scores: NDArray[np.float32] | None
+    q: QueryTerms
+    per_query: list[dict[int, int]] | None = None
+
+
+def _positions(order: Sequence[int]) -> dict[int, int]:
+    return {p: i for i, p in enumerate(order)}
 
 
 def _top(scores: NDArray[np.float32], k: int, mask: NDArray[np.bool_] | None) -> NDArray[np.int64]:
@@ -316,12 +335,54 @@ class SearchIndex:
             raise SearchError(f"unknown search mode {mode!r}; expected hybrid, lexical or semantic")
         if limit <= 0 or not self.metas or not query.strip():
             return []
+        r = self._rank(query, max(self.config.candidates, limit * 3), self._mask(filters), mode)
+        order = sorted(r.fused, key=lambda p: (-r.fused[p], self.metas[p].ref))
+        return self._collapse(order, r.fused, r, limit, bodies)
+
+    def search_multi(
+        self,
+        queries: Sequence[str],
+        limit: int = 10,
+        filters: Filters | None = None,
+        *,
+        mode: str = "hybrid",
+        require: str = "any",
+        bodies: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Rank documents for several queries at once (e.g. the facets of one task): each query is ranked as by
+        :meth:`search` and the per-query orders are fused by reciprocal rank (:mod:`skillyard.search.fusion`).
+        ``require="any"`` keeps what any query retrieved; ``"all"`` only what every query retrieved. A hit's
+        ``why`` gives its rank per query (``query_ranks``, None where a query did not retrieve it)."""
+        if mode not in ("hybrid", "lexical", "semantic"):
+            raise SearchError(f"unknown search mode {mode!r}; expected hybrid, lexical or semantic")
+        if require not in MULTI_MODES:
+            raise SearchError(f"unknown multi-query mode {require!r}; expected any or all")
+        texts = [t for t in queries if t.strip()]
+        if limit <= 0 or not self.metas or not texts:
+            return []
+        n_cand = max(self.config.candidates, limit * 3)
+        mask = self._mask(filters)
+        orders: list[list[int]] = []
+        terms: dict[str, float] = {}
+        for text in texts:
+            r = self._rank(text, n_cand, mask, mode)
+            orders.append(sorted(r.fused, key=lambda p: (-r.fused[p], self.metas[p].ref))[:n_cand])
+            for t, w in r.q.terms.items():
+                terms[t] = max(w, terms.get(t, 0.0))
+        fused = fuse_orders(orders, self.config.multi_rrf_k, require)
+        order = sorted(fused, key=lambda p: (-fused[p], self.metas[p].ref))
+        merged = _Ranking({}, {}, {}, None, QueryTerms(terms, "", False), [_positions(o) for o in orders])
+        return self._collapse(order, fused, merged, limit, bodies)
+
+    def _mask(self, filters: Filters | None) -> NDArray[np.bool_] | None:
+        if filters is None or not filters.active():
+            return None
+        return np.fromiter((filters.accepts(m) for m in self.metas), dtype=bool, count=len(self.metas))
+
+    def _rank(self, query: str, n_cand: int, mask: NDArray[np.bool_] | None, mode: str) -> _Ranking:
+        """One query's fused (weighted RRF) scores over its lexical and semantic candidates."""
         cfg = self.config
-        mask: NDArray[np.bool_] | None = None
-        if filters is not None and filters.active():
-            mask = np.fromiter((filters.accepts(m) for m in self.metas), dtype=bool, count=len(self.metas))
         q = self.analyse_query(query)
-        n_cand = max(cfg.candidates, limit * 3)
         lex_rank: dict[int, int] = {}
         sem_rank: dict[int, int] = {}
         sem_scores: NDArray[np.float32] | None = None
@@ -341,17 +402,13 @@ class SearchIndex:
             fused[p] = fused.get(p, 0.0) + wl / (cfg.rrf_k + r + 1)
         for p, r in sem_rank.items():
             fused[p] = fused.get(p, 0.0) + ws / (cfg.rrf_k + r + 1)
-        order = sorted(fused, key=lambda p: (-fused[p], self.metas[p].ref))
-        return self._collapse(order, fused, lex_rank, sem_rank, sem_scores, q, limit, bodies)
+        return _Ranking(fused, lex_rank, sem_rank, sem_scores, q)
 
     def _collapse(
         self,
         order: list[int],
         fused: dict[int, float],
-        lex_rank: dict[int, int],
-        sem_rank: dict[int, int],
-        sem_scores: NDArray[np.float32] | None,
-        q: QueryTerms,
+        r: _Ranking,
         limit: int,
         bodies: Sequence[str] | None,
     ) -> list[Hit]:
@@ -377,14 +434,17 @@ class SearchIndex:
             dups[p] = []
             seen_text[key] = p
         hits = []
+        q = r.q
         for p in kept:
             m = self.metas[p]
             why: dict[str, Any] = {"matched": self.lexical.matched_fields(p, q.terms)}
-            if p in lex_rank:
-                why["lexical_rank"] = lex_rank[p] + 1
-            if p in sem_rank and sem_scores is not None:
-                why["semantic_rank"] = sem_rank[p] + 1
-                why["semantic_similarity"] = round(float(sem_scores[p]), 4)
+            if p in r.lex_rank:
+                why["lexical_rank"] = r.lex_rank[p] + 1
+            if p in r.sem_rank and r.sem_scores is not None:
+                why["semantic_rank"] = r.sem_rank[p] + 1
+                why["semantic_similarity"] = round(float(r.sem_scores[p]), 4)
+            if r.per_query is not None:
+                why["query_ranks"] = [None if (i := pos.get(p)) is None else i + 1 for pos in r.per_query]
             if q.long:
                 why["key_terms"] = sorted(q.terms, key=lambda t: -q.terms[t])
             body = bodies[p] if bodies is not None else ""

@@ -105,3 +105,27 @@ def test_hashing_embedder_gets_its_own_index(registry: str, monkeypatch: pytest.
     assert code == 0
     assert json.loads(out)["results"][0]["name"] == "sourdough"
     assert list(Path(registry).parent.glob("reg.db.search.hashing*.npz"))
+
+
+def test_any_of_fuses_queries_into_one_list(registry: str) -> None:
+    code, out = _run(registry, "sourdough", "--any-of", "helm charts", "--mode", "lexical", "--json")
+    assert code == 0, out
+    doc = json.loads(out)
+    assert doc["queries"] == ["sourdough", "helm charts"] and doc["require"] == "any"
+    by_name = {r["name"]: r for r in doc["results"]}
+    assert set(by_name) == {"sourdough", "helm-deploy"}
+    assert by_name["sourdough"]["why"]["query_ranks"] == [1, None]
+    assert by_name["helm-deploy"]["why"]["query_ranks"] == [None, 1]
+
+
+def test_all_of_keeps_skills_every_query_finds(registry: str) -> None:
+    code, out = _run(registry, "--all-of", "deploy", "--all-of", "kubernetes helm", "--mode", "lexical", "--json")
+    assert code == 0, out
+    assert [r["name"] for r in json.loads(out)["results"]] == ["helm-deploy"]
+    code, out = _run(registry, "--all-of", "sourdough", "--all-of", "helm", "--mode", "lexical")
+    assert code == 0 and "no matching skills" in out
+
+
+def test_any_of_and_all_of_are_exclusive_and_not_with_batch(tmp_path: Path, registry: str) -> None:
+    assert _run(registry, "x", "--any-of", "y", "--all-of", "z", "--json")[0] == 2
+    assert _run(registry, "--any-of", "y", "--queries", str(tmp_path / "q.jsonl"), "--json")[0] == 2

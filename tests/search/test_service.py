@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from skillyard.errors import UsageError
 from skillyard.model import Provenance
 from skillyard.registry.sqlite import SQLiteStore
 from skillyard.search.embed import get_embedder
@@ -101,6 +102,16 @@ def test_batch_keeps_input_order(filled: SQLiteStore) -> None:
     out = list(svc.search_batch(filled, queries, limit=1))
     assert [qid for qid, _ in out] == ["b", 1, "z"]
     assert [hits[0].name for _, hits in out] == ["commit-style", "sourdough", "helm-deploy"]
+
+
+def test_search_multi_fuses_queries_and_checks_arguments(filled: SQLiteStore) -> None:
+    hits = svc.search_multi(filled, ["sourdough bread", "git commit"], limit=5, mode="lexical")
+    assert {h.name for h in hits} == {"sourdough", "commit-style"}
+    assert svc.search_multi(filled, ["sourdough", "git commit"], limit=5, mode="lexical", require="all") == []
+    with pytest.raises(UsageError):
+        svc.search_multi(filled, ["x"], limit=0)
+    with pytest.raises(UsageError):
+        svc.search_multi(filled, ["x"], require="some")
 
 
 def test_hooks_are_registered_on_import() -> None:

@@ -61,6 +61,20 @@ def register(group: click.Group) -> None:
     @click.argument("query", required=False)
     @click.option("--limit", "-k", type=click.IntRange(1, 1000), default=10, show_default=True)
     @click.option("--queries", "queries_file", metavar="FILE.jsonl", help='Batch: lines {"id", "query"}.')
+    @click.option(
+        "--any-of",
+        "any_of",
+        multiple=True,
+        metavar="QUERY",
+        help="Also rank for this query and fuse the rankings (repeatable): skills any of the queries finds.",
+    )
+    @click.option(
+        "--all-of",
+        "all_of",
+        multiple=True,
+        metavar="QUERY",
+        help="Also rank for this query and fuse the rankings (repeatable): only skills every query finds.",
+    )
     @click.option("--mode", type=click.Choice(["hybrid", "lexical", "semantic"]), default="hybrid")
     @click.option("--min-trust", metavar="TIER", help="Only skills at or above this trust tier (name or 0-4).")
     @click.option("--tag", "tags", multiple=True, help="Only skills with this tag (repeatable: all must match).")
@@ -76,6 +90,8 @@ def register(group: click.Group) -> None:
         query: str | None,
         limit: int,
         queries_file: str | None,
+        any_of: Sequence[str],
+        all_of: Sequence[str],
         mode: str,
         min_trust: str | None,
         tags: Sequence[str],
@@ -88,8 +104,16 @@ def register(group: click.Group) -> None:
 
         With --queries FILE.jsonl, runs every line's query and prints one JSON line per query, in input
         order: {"id", "results": [{"name", "ref", "score", "snippet", "why", ...}]}.
+        With --any-of / --all-of (repeatable), QUERY (optional) and those queries are ranked separately and
+        fused into one list: {"queries", "require", "results"}; each hit's why.query_ranks gives its rank per
+        query.
         """
-        if (query is None) == (queries_file is None):
+        if any_of and all_of:
+            raise UsageError("give --any-of or --all-of, not both")
+        multi = [*([query] if query is not None else []), *any_of, *all_of] if any_of or all_of else None
+        if multi is not None and queries_file is not None:
+            raise UsageError("--any-of/--all-of cannot be combined with --queries")
+        if multi is None and (query is None) == (queries_file is None):
             raise UsageError("give either QUERY or --queries FILE.jsonl")
         filters = _filters(min_trust, tags, source, agent)
         batch = _read_queries(queries_file) if queries_file else None
@@ -106,11 +130,18 @@ def register(group: click.Group) -> None:
             for qid, hits in svc.search_batch(store, batch, limit, filters, mode=mode):
                 emit_json({"id": qid, "results": [_hit_json(h) for h in hits]})
             return
-        assert query is not None
-        hits = svc.search(store, query, limit, filters, mode=mode)
-        if as_json:
-            emit_json({"query": query, "results": [_hit_json(h) for h in hits]})
-            return
+        if multi is not None:
+            require = "all" if all_of else "any"
+            hits = svc.search_multi(store, multi, limit, filters, mode=mode, require=require)
+            if as_json:
+                emit_json({"queries": multi, "require": require, "results": [_hit_json(h) for h in hits]})
+                return
+        else:
+            assert query is not None
+            hits = svc.search(store, query, limit, filters, mode=mode)
+            if as_json:
+                emit_json({"query": query, "results": [_hit_json(h) for h in hits]})
+                return
         out = console()
         if not hits:
             out.print("no matching skills")

@@ -15,7 +15,7 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ __all__ = [
     "reindex",
     "search",
     "search_batch",
+    "search_multi",
 ]
 
 KNOWN_AGENTS = ("claude", "codex", "cursor", "gemini", "opencode", "copilot", "openclaw")
@@ -242,6 +243,28 @@ def search(
     index, _ = open_index(store)
     with _lock:  # hooks may mutate the cached index from another thread (servers)
         return index.search(query, limit, filters, mode=mode)
+
+
+def search_multi(
+    store: SkillStore,
+    queries: Sequence[str],
+    limit: int = 10,
+    filters: Filters | None = None,
+    *,
+    mode: str = "hybrid",
+    require: str = "any",
+) -> list[Hit]:
+    """One ranking for several queries (e.g. the facets of a task: "fuzzy string matching", "read PDF
+    tables"): each is ranked as by :func:`search` and the rankings are fused by reciprocal rank.
+    ``require="any"`` keeps skills any query found; ``"all"`` only those every query found. Each hit's
+    ``why["query_ranks"]`` gives its rank per query (None where that query did not retrieve it)."""
+    if limit < 1:
+        raise UsageError(f"limit must be at least 1 (got {limit})")
+    if require not in ("any", "all"):
+        raise UsageError(f"require must be 'any' or 'all' (got {require!r})")
+    index, _ = open_index(store)
+    with _lock:
+        return index.search_multi(list(queries), limit, filters, mode=mode, require=require)
 
 
 def search_batch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -180,3 +181,19 @@ def test_two_stage_vector_scan_scores_kept_documents_exactly() -> None:
     assert two[~kept].max(initial=-1.0) < two[kept].min()
     idx.config = replace(idx.config, prefilter_keep=len(idx))
     assert np.allclose(idx._similarities(qv), exact, atol=1e-6)
+
+
+def test_keyword_queries_skip_the_headings_boost() -> None:
+    # "tolerances" is a section title of one skill and said twice in the other's body.
+    idx = SearchIndex(get_embedder())
+    a = "Machining notes for lathes.\n\n## Tolerances\n\nKeep them tight and check them often with gauges."
+    b = "Machining notes for mills. Tolerances matter: measure tolerances with calipers."
+    idx.add(_meta("lathe-notes"), extract_fields("lathe-notes", "Lathe machining notes.", a))
+    idx.add(_meta("mill-notes"), extract_fields("mill-notes", "Mill machining notes.", b))
+    with_boost = idx.lexical.scores({"toler": 1.0})
+    without = idx.lexical.scores({"toler": 1.0}, weights={"headings": 0.0})
+    assert with_boost[0] > with_boost[1] and without[0] < without[1]
+    assert [h.name for h in idx.search("tolerances", 2, mode="lexical")] == ["mill-notes", "lathe-notes"]
+    boosted = SearchIndex(idx.embedder, replace(idx.config, short_headings_weight=None), idx.lexical, idx.metas)
+    boosted._vecs, boosted._pos = idx._vecs, idx._pos
+    assert [h.name for h in boosted.search("tolerances", 2, mode="lexical")] == ["lathe-notes", "mill-notes"]

@@ -113,6 +113,11 @@ class SearchConfig:
     long_lexical_weight: float = 1.0
     long_semantic_weight: float = 0.3
     long_name_cover: float = 0.2
+    # Keyword queries: no separate headings boost (headings are in the body field already), chosen by 5-fold
+    # CV over the tuning tasks (bench/search_cv.py, docs/search.md); a whole-name boost for them is off (CV:
+    # R@10 +0.008, R@5 -0.018).
+    short_name_cover: float = 0.0
+    short_headings_weight: float | None = 0.0
     max_query_terms: int = 32
     duplicate_cosine: float = 0.985
     min_similarity: float = 0.35
@@ -387,7 +392,11 @@ class SearchIndex:
         sem_rank: dict[int, int] = {}
         sem_scores: NDArray[np.float32] | None = None
         if mode != "semantic":
-            lex = self.lexical.scores(q.terms, cfg.long_name_cover if q.long else 0.0)
+            if q.long:
+                lex = self.lexical.scores(q.terms, cfg.long_name_cover)
+            else:
+                hw = cfg.short_headings_weight
+                lex = self.lexical.scores(q.terms, cfg.short_name_cover, None if hw is None else {"headings": hw})
             lex_rank = {int(p): r for r, p in enumerate(_top(lex, n_cand, mask))}
         if mode != "lexical":
             qv = self.embedder.embed([q.embed_text])[0]

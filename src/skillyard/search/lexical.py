@@ -28,6 +28,7 @@ from skillyard.search.text import DocFields, tokenize
 
 FIELDS: tuple[str, ...] = ("name", "description", "headings", "body")
 # Tuned on the tuning split (docs/search.md): the body field holds the whole text, the others add boosts.
+# Keyword queries score without the headings boost (SearchConfig.short_headings_weight, chosen by CV).
 DEFAULT_FIELD_WEIGHTS: dict[str, float] = {"name": 0.5, "description": 0.5, "headings": 0.2, "body": 1.0}
 
 _CHUNK = 1 << 20  # postings per vectorised step: bounds the temporaries of merges and score builds
@@ -330,10 +331,13 @@ class LexicalIndex:
         full = (sizes > 0) & (hits == sizes)
         return np.where(full, out / np.maximum(sizes, 1.0), 0.0).astype(np.float32)
 
-    def scores(self, terms: Mapping[str, float], name_cover: float = 0.0) -> NDArray[np.float32]:
+    def scores(
+        self, terms: Mapping[str, float], name_cover: float = 0.0, weights: Mapping[str, float] | None = None
+    ) -> NDArray[np.float32]:
         """Lexical score of every document for weighted stemmed ``terms``. With ``name_cover`` > 0, a
         document whose whole name is among the terms gains ``name_cover`` x the best score x
-        :meth:`name_coverage` (a title-match boost that does not depend on the score scale)."""
+        :meth:`name_coverage` (a title-match boost that does not depend on the score scale). ``weights``
+        overrides some field weights for this query."""
         n = len(self)
         out = np.zeros(n, dtype=np.float32)
         if not n or not terms:
@@ -341,7 +345,7 @@ class LexicalIndex:
         self.ensure_built()
         assert self._models is not None
         for f, fm in self._models.items():
-            fw = self.field_weights.get(f, 0.0)
+            fw = weights[f] if weights is not None and f in weights else self.field_weights.get(f, 0.0)
             if fw == 0.0:
                 continue
             data, indices, indptr = fm.data, fm.indices, fm.indptr

@@ -39,6 +39,8 @@ from search import (
 from skillyard.search.engine import SearchConfig, SearchIndex
 from skillyard.search.lexical import DEFAULT_FIELD_WEIGHTS
 
+FUSED = False
+
 
 def fold_of(task: str, k: int) -> int:
     return int.from_bytes(hashlib.sha256(b"cv:" + task.encode()).digest()[:4], "big") % k
@@ -49,10 +51,18 @@ def per_task_r10(
 ) -> dict[tuple[str, str], float]:
     """``metric`` (R@10 by default) per (task, kind), averaged over a task's queries of that kind."""
     acc: dict[tuple[str, str], list[float]] = {}
+    tasks: dict[str, list[Query]] = {}
     for q in queries:
         hits = idx.search(q.text, 10)
         sets = [frozenset().union(*(labels[r] for r in (h.ref, *h.duplicates))) for h in hits]
         acc.setdefault((q.task, q.kind), []).append(metrics(sets, q.relevant)[metric])
+        if q.kind == "keywords":
+            tasks.setdefault(q.task, []).append(q)
+    if FUSED:  # secondary figure: all of a task's keyword queries fused (search_multi), in place of "instr"
+        for task, qs in tasks.items():
+            hits = idx.search_multi([q.text for q in qs], 10)
+            sets = [frozenset().union(*(labels[r] for r in (h.ref, *h.duplicates))) for h in hits]
+            acc[(task, "instruction")] = [metrics(sets, qs[0].relevant)[metric]]
     return {k: statistics.mean(v) for k, v in acc.items()}
 
 
@@ -144,8 +154,11 @@ def main() -> None:
     ap.add_argument("--grid", default="[{}]", help="JSON list of SearchConfig overrides")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--ceiling", action="store_true")
+    ap.add_argument("--fused", action="store_true", help="report per-task fused keywords in the instr column")
     ap.add_argument("--metric", default="R@10", choices=["R@5", "R@10", "nDCG@10", "MRR"])
     args = ap.parse_args()
+    global FUSED
+    FUSED = args.fused
     docs = load_pool(args.shared)
     queries = [q for q in load_queries(args.shared) if split_of(q.task) == "tune"]
     idx, _ = build_index(docs, SearchConfig())

@@ -10,102 +10,20 @@ from skillyard.scan.analyzers.markdown import html_comments
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule, snippet
 from skillyard.scan.rules.hidden_text import homoglyphs, invisible, padding
+from skillyard.scan.rules.injection_patterns import (
+    BACKGROUND,
+    CONCEAL,
+    CONCEAL_GATE,
+    DELEGATE,
+    MANIP,
+    OVERRIDE,
+    REMOTE,
+    REMOTE_NOURL,
+    SELF_REWRITE,
+    SPOOF,
+)
 
 F = Family.PROMPT_INJECTION
-
-_OVERRIDE = re.compile(
-    r"\b(?:ignore|disregard|forget|override|overrule|supersede|bypass|skip|set\s+aside|abandon|drop|discard|neglect)\s+"
-    r"(?:(?:all|any|the|your|every|of|these|those|and|or|whatever|instructions?|rules|guidance)\s+){0,3}"
-    r"(?:(?:earlier|prior|previous|above|preceding|original|system|developer|safety|your)\s+){1,2}"
-    r"(?:instructions?|prompts?|rules|guidelines|guidance|directions|directives|messages|guardrails|policies"
-    r"|restrictions|constraints|programming|orders|training)"
-    r"|\byou\s+are\s+now\s+(?:in\s+)?(?:DAN|developer mode|jailbroken|unrestricted|an? unfiltered|free\s+of)"
-    r"|\b(?:new|updated|real)\s+system\s+(?:prompt|instructions?)\s*:|\bsystem\s+override\b"
-    r"|\b(?:prior|previous|earlier|original|existing|old)\s+(?:configuration|instructions?|prompts?|guidelines|rules"
-    r"|directives|settings)\s+(?:is|are)\s+(?:now\s+)?(?:deprecated|void|obsolete|cancell?ed|revoked|invalid|no\s+longer"
-    r"\s+(?:valid|apply|applies|in\s+effect))"
-    r"|\b(?:obey|follow|heed)\s+only\s+(?:the\s+)?(?:directives|instructions?|rules|commands)\s+(?:in|from)\s+this\s+"
-    r"(?:file|skill|document|message)"
-    r"|\b(?:this|these)\s+(?:skill|file|instructions?|document)\s+(?:supersedes?|overrides?|replaces?|takes?\s+"
-    r"precedence\s+over)\s+(?:all|any|every|the|your)\s+(?:\w+\s+){0,2}(?:system|previous|prior|earlier|other|safety)"
-    r"\s+(?:\w+\s+)?(?:instructions?|prompts?|rules|guidelines|polic(?:y|ies))"
-    r"|\bfrom\s+now\s+on,?\s+(?:your|you)\s+(?:only|new|real|true|sole|top)?\s*(?:goal|task|purpose|job|priority"
-    r"|instructions?|objective)\b(?:\s+(?:is|are))?\s+(?:to\b|now\b)"
-    # the same override in other languages (zh, ja, es, fr, de)
-    r"|(?:忽略|无视|忘记|忘掉|不要理会)\s*(?:之前|以前|先前|上面|以上|所有)的?\s*(?:所有的?)?\s*(?:指令|指示|说明|规则|提示)"
-    r"|(?:前|以前|これまで)の?\s*(?:指示|命令|ルール)を?\s*(?:無視|忘れ)"
-    r"|\bignora\s+(?:todas\s+)?las\s+instrucciones\s+(?:anteriores|previas)"
-    r"|\bignor(?:e|ez)\s+(?:toutes\s+)?les\s+instructions\s+(?:précédentes|antérieures)"
-    r"|\bignorier(?:e|en\s+sie)\s+(?:alle\s+)?(?:vorherigen|bisherigen|früheren)\s+(?:Anweisungen|Instruktionen)",
-    re.IGNORECASE,
-)
-_WHO = r"(?:the\s+)?(?:users?|humans?|operators?|owners?|person|them|him|her)\b"
-_CONCEAL = re.compile(
-    r"\b(?:do\s*n[o']t|never|must\s+not|should\s+not|no\s+need\s+to)\s+(?:tell|inform|notify|alert|mention\s+"
-    r"(?:this|it|that|the\s+\w+)?\s*to|reveal\s+(?:this|these|it|that)\s+(?:step|command|action|instruction)s?\s+to"
-    r")\s+" + _WHO + r"(?!\s+to\b)(?!\s+(?:how|what|which|where|why|when|about\s+(?:the\s+)?(?:result|progress|outcome)"
-    r"|about\s+(?:each|every|all\s+the)\s+(?:tool|step|call|command|intermediate)"
-    r"|about\s+(?:the\s+)?(?:missing|internal|implementation|technical|errors?|warnings?|retries|cli)\b))"
-    r"|\bno\s+need\s+to\s+(?:mention|tell|report|disclose|show)\b[^.\n]{0,60}\bto\s+"
-    + _WHO
-    + r"|\bwithout\s+(?:telling|informing|notifying|alerting)\s+"
-    + _WHO
-    + r"\b(?![^.\n]{0,30}\bfor\s+(?:each|every))"
-    r"|\bwithout\s+" + _WHO + r"\s+(?:knowing|noticing|seeing|being\s+aware)\b"
-    r"|\b(?:hide|conceal)\s+(?:this|these|it|the\s+\w+)\s+from\s+"
-    + _WHO
-    + r"|\bkeep\s+(?:this|it)\s+(?:secret|hidden)\s+from\s+"
-    + _WHO
-    + r"|\b(?:the\s+)?(?:user|human)\s+(?:must|should)\s+(?:never|not)\s+"
-    r"(?:know|find\s+out|see|be\s+told)\b"
-    r"|\bdo\s*n[o']t\s+(?:mention|disclose|report)\s+(?:this|these|that|the)\s+(?:\w+\s+)?(?:step|action|command|request"
-    r"|upload|download|transfer)s?\b"
-    r"|(?<!not\s)(?<!n't\s)\b(?:silently|quietly|secretly|covertly|discreetly)\s+(?:send|upload|post|run|execute|install|download|copy|forward"
-    r"|read|collect|exfiltrate|transmit)\b"
-    r"|\bperform\s+(?:these|this|the)\s+(?:steps?|actions?)\s+(?:quietly|silently|secretly|covertly)"
-    r"|\b(?:so(?:\s+that)?|ensure|make\s+sure|making\s+sure)\s+(?:the\s+)?(?:user|human|owner)\s+(?:won'?t|will\s+not"
-    r"|does\s*n[o']t|doesn'?t|never)\s+(?:notices?|knows?|finds?\s+out|suspects?)\b"
-    r"|\bkeep\s+" + _WHO + r"\s+(?:unaware|in\s+the\s+dark|uninformed|oblivious)\b"
-    r"|\b(?:do\s*n[o']t|never)\s+(?:let|make)\s+" + _WHO + r"\s+(?:know|aware|notice|see)\b"
-    r"|\b(?:only|just)\s+(?:report|say|reply|respond|answer|tell\s+"
-    + _WHO
-    + r")\s*(?:with\s+)?[:'\"]\s*(?:done|ok|okay"
-    r"|success|completed?|all\s+good)\b"
-    # "do this quietly", "run it silently in the background"
-    r"|\b(?:do|run|perform|execute)\s+(?:this|it|these\s+steps?|this\s+step)\s+(?:quietly|silently|secretly|covertly)\b"
-    r"|\b(?:run|do|execute|start|launch)\b(?-i:[^.\nA-Z]){0,60}\b(?:silently|quietly|secretly|covertly)\s+in\s+the\s+background\b"
-    r"|\b(?:the\s+)?(?:user|human|owner)\s+(?:does\s*n[o']t|doesn't|does\s+not|won'?t|will\s+not)\s+need\s+to\s+"
-    r"(?:know|hear|see|be\s+told)\s*(?:about\s+(?:this|it|that|these|the\s+\w+)\b|(?=[.;,!)]|$))"
-    r"|\bomit\s+(?:this|it|that|these)(?:\s+(?:step|action|upload|command|part))?\s+from\s+(?:your|the)\s+"
-    r"(?:response|reply|summary|answer|report|output)"
-    r"|\bkeep\s+(?:this|it)\s+between\s+us\b"
-    # keep a step out of the agent's report to the user
-    r"|\b(?:do\s*n[o']t|never|must\s+not)\s+(?:list|include|mention|show|report|record|surface)\s+(?:it|this|that"
-    r"|(?:this|these|that|the)\s+(?:\w+\s+)?(?:step|steps|push|upload|call|command|action|request|transfer))"
-    r"\s+in\s+(?:your|the)\s+(?:summary|reply|response|answer"
-    r"|report|output|final\s+message|chat|transcript)"
-    # CJK: "do not mention this step to the user", "don't tell the user", "secretly"
-    r"|(?:不要|别|切勿|无需|不必|请勿)(?:向|对|跟|和|告诉|让)?(?:用户|使用者)(?:提及|提到|说明|透露|知道|告知)"
-    r"|(?:不要|别|切勿|请勿)(?:告诉|告知|通知)(?:用户|使用者)|悄悄地?(?:发送|上传|执行|运行|读取)"
-    r"|ユーザーに(?:は)?(?:伝えない|言わない|知らせない|伝えず|言わず|知らせず)"
-    r"|\bno\s+(?:le\s+)?(?:digas|menciones|informes|cuentes)\s+(?:nada\s+|esto\s+)?al\s+usuario"
-    r"|\bsin\s+(?:decirle|avisarle|informarle|avisar|informar)\s+al\s+usuario"
-    r"|\bne\s+(?:le\s+)?(?:dis|dites|mentionne[zs]?|signale[zs]?)\s+pas\s+(?:ça\s+|cela\s+)?à\s+l['’]utilisateur"
-    r"|\bsans\s+(?:le\s+dire|prévenir|informer|avertir)\s+(?:à\s+)?l['’]utilisateur"
-    r"|\b(?:sag|sage|erwähne|informiere)\s+(?:dem|den)\s+(?:Benutzer|Nutzer|Anwender)\w*\s+nichts"
-    r"|\bohne\s+(?:den|dem)\s+(?:Benutzer|Nutzer|Anwender)\w*\s+zu\s+(?:informieren|benachrichtigen|fragen)",
-    re.IGNORECASE,
-)
-# Every branch of _CONCEAL contains one of these (lowercase) words: the who (_WHO, user/human/owner, other
-# languages), the hiding verb or adverb, or the reply it keeps a step out of. P007 tries its (slow) pattern only on
-# lines holding one. A new branch of _CONCEAL must contain one of these words, or add its own here.
-_CONCEAL_GATE = (
-    "user", "human", "operator", "owner", "person", "them", "him", "her", "mention", "disclose", "report",
-    "silently", "quietly", "secretly", "covertly", "discreetly", "say", "reply", "respond", "answer", "tell", "omit",
-    "between", "summary", "response", "output", "message", "chat", "transcript", "用户", "使用者", "悄悄",
-    "ユーザーに", "usuario", "utilisateur", "nutzer", "anwender",
-)  # fmt: skip
-_BACKGROUND = re.compile(r"\b(?:silently|quietly|secretly|covertly)\s+in\s+the\s+background\b", re.IGNORECASE)
 
 
 def _background_medium(inner: Check) -> Check:
@@ -116,7 +34,7 @@ def _background_medium(inner: Check) -> Check:
         for h in inner(view):
             tf = view.file(h.file)
             row = tf.text.split("\n")[h.line - 1] if tf is not None else h.evidence
-            if _BACKGROUND.search(row) and not _CONCEAL.search(_BACKGROUND.sub(" ", row)):
+            if BACKGROUND.search(row) and not CONCEAL.search(BACKGROUND.sub(" ", row)):
                 yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM)
             else:
                 yield h
@@ -124,43 +42,9 @@ def _background_medium(inner: Check) -> Check:
     return check
 
 
-_REMOTE = re.compile(
-    r"\b(?:fetch|download|curl|read|load|retrieve|check|pull|get|visit|poll|grab)\b[^.\n]{0,80}https?://\S+"
-    r"[^.\n]{0,120}\b(?:follow|execute|obey|run|apply|do\s+what|carry\s+out|perform|complete)\b[^.\n]{0,40}"
-    r"\b(?:instructions?|it|them|commands?|whatever|tasks?|directives?|steps?|everything)\b"
-    r"|\b(?:every|each)\s+(?:\d+\s+)?(?:minutes?|hours?|day|session|time|run|startup|heartbeat)\b[^.\n]{0,80}"
-    r"\b(?:fetch|curl|download|check|read|retrieve|pull|grab)\b[^.\n]{0,60}https?://"
-    r"|\b(?:fetch|curl|download|read|retrieve|pull|grab)\b[^.\n]{0,40}https?://\S+[^.\n]{0,60}"
-    r"\b(?:every|each|periodically|regularly)\s+(?:\d+\s+)?(?:minutes?|hours?|day|session|time|run|startup)"
-    r"|\b(?:instructions?|commands?|tasks?)\s+(?:are|is)\s+(?:hosted|published|served|available)\s+(?:at|on)\s+https?://"
-    r"|\b(?:fetch|download|curl|read|load|retrieve|get|pull|poll|request)\b[^.\n]{0,40}https?://\S+[^.\n]{0,80}"
-    r"\b(?:treat|use|interpret|consider|handle|execute|run)\b[^.\n]{0,40}\bas\s+(?:an?\s+|the\s+)?(?:new\s+)?"
-    r"(?:instructions?|commands?|prompts?|tasks?\s+from|orders|directives|system\s+messages?)"
-    r"|\bfollow\s+(?:the\s+)?(?:instructions?|commands?)\s+(?:returned|served|provided)\s+(?:by|from|at)\s+"
-    r"(?:the\s+)?(?:server|endpoint|url|https?://)",
-    re.IGNORECASE,
-)
-# The URL on a line of its own (a code block below): "fetch the current rules and apply them exactly as written".
-_REMOTE_NOURL = re.compile(
-    r"\b(?:fetch|download|load|pull|retrieve|get)\s+(?:the\s+)?(?:current|latest|live|remote|online|fresh|up-to-date)\s+"
-    r"(?:rules|instructions?|guidelines|prompts?|playbook|directives|policy|policies)\b[^.\n]{0,60}\b(?:apply|follow|obey"
-    r"|execute|run)\s+(?:them|it)\b",
-    re.IGNORECASE,
-)
-
-
-# A bundled script that downloads over the skill's own SKILL.md: the reviewed instructions are replaced later.
-_SELF_REWRITE = re.compile(
-    r"\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*https?://[^\n]*(?:-o|-O|--output|-OutFile|>)\s*[\"']?[^\s\"']*SKILL\.md"
-    r"|\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*(?:-o|-O|--output|-OutFile)\s+[\"']?[^\s\"']*SKILL\.md[^\n]*https?://"
-    r"|\bwriteFileSync\([^\n]*SKILL\.md",
-    re.IGNORECASE,
-)
-
-
 def _self_rewrite(view: SkillView) -> Iterator[Hit]:
     for h in line_rule(
-        "P008", _SELF_REWRITE, "replaces the skill's own SKILL.md with downloaded content", keywords=("skill.md",)
+        "P008", SELF_REWRITE, "replaces the skill's own SKILL.md with downloaded content", keywords=("skill.md",)
     )(view):
         tf = view.file(h.file)
         if tf is None or tf.role != "script":
@@ -185,7 +69,7 @@ def _remote(view: SkillView) -> Iterator[Hit]:
         yield Hit("P008", f.file, f.line, f.detail, f.evidence, f.ctx)
     yield from line_rule(
         "P008",
-        _REMOTE,
+        REMOTE,
         "fetches instructions from a remote URL and follows them",
         keywords=("http",),
         also=(
@@ -217,7 +101,7 @@ def _remote(view: SkillView) -> Iterator[Hit]:
     )(view)
     for h in line_rule(
         "P008",
-        _REMOTE_NOURL,
+        REMOTE_NOURL,
         "fetches instructions from a remote URL and follows them",
         keywords=("current", "latest", "live", "remote", "online", "fresh", "up-to-date"),
     )(view):
@@ -227,37 +111,6 @@ def _remote(view: SkillView) -> Iterator[Hit]:
             yield h
 
 
-_MANIP = re.compile(
-    r"\b(?:this\s+skill\s+)?(?:takes?|has)\s+(?:precedence|priority)\s+over\s+(?:all|any|every)\s+other\s+"
-    r"(?:skills?|instructions?|tools?)"
-    r"|\b(?:never|do\s*n[o']t)\s+use\s+(?:any\s+)?other\s+skills?\b|\bhigher\s+priority\s+than\s+(?:the\s+)?"
-    r"(?:system|user|developer)\b|\balways\s+(?:invoke|load|run|use)\s+this\s+skill\s+(?:first|before\s+(?:any|every)"
-    r"|for\s+every|on\s+every)"
-    r"|\b(?:supersedes?|overrides?|replaces?)\s+(?:any|all|every)\s+other\s+(?:\w+\s+){0,2}(?:skills?|tools?|behaviou?r)"
-    r"|\bMANDATORY\b[^\n]{0,20}\buse\s+this\s+skill\s+for\s+(?:all|every|any)\b",
-    re.IGNORECASE,
-)
-_DELEGATE = re.compile(
-    r"\b(?:pre-?approved|pre-?authori[sz]ed|already\s+approved|whitelisted|allow-?listed)\s+by\s+(?:the\s+)?"
-    r"(?:owner|user|admin\w*|operator|maintainers?)\b"
-    r"|\bfollow\s+(?:them|it|these|those|their\s+\w+)\s+without\s+(?:asking|confirmation|confirming|checking|question\w*"
-    r"|approval|review)"
-    r"|\b(?:if|when|whenever)\s+(?:the\s+)?(?:\w+\s+){0,3}(?:file|page|response|rules|document|content|reply|result)s?\s+"
-    r"(?:contains?|includes?|has|have|lists?)\s+(?:any\s+)?(?:shell\s+|bash\s+|terminal\s+)?commands?,?\s+(?:run|execute)"
-    r"\s+(?:them|it|those)\b"
-    r"|\b(?:run|execute)\s+(?:any|all|every)\s+(?:shell\s+|bash\s+)?commands?\s+(?:it|they|the\s+\w+)\s+contains?\b"
-    r"|\b(?:commands?|instructions?|requests?|messages?|tasks?)\s+from\s+[`'\"]?(?:[\w-]+\.)+[a-z]{2,}\S*\s+(?:are|is)\s+"
-    r"(?:pre-?)?(?:approved|trusted|authori[sz]ed|safe\s+to\s+run)\b"
-    r"|\balways\s+(?:trust|obey)\b(?![^.\n]{0,60}\b(?:user|your|human|owner)\b)[^.\n]{0,60}\b(?:commands?|instructions?)\b"
-    r"|\b(?:they|it|these\s+rules|the\s+(?:remote|fetched|downloaded)\s+\w+)\s+takes?\s+precedence\s+over\s+"
-    r"(?:anything|everything|all)\s+(?:in\s+this\s+file|else)[^.\n]{0,40}\b(?:earlier|previous|prior)\s+instructions",
-    re.IGNORECASE,
-)
-_SPOOF = re.compile(
-    r"<\|im_start\|>\s*system|<\|(?:system|endoftext)\|>|\[/?INST\]|^\s*</?system>\s*$"
-    r"|<\/?(?:system-reminder|admin|developer_instructions)>|###\s*(?:SYSTEM|ADMIN)\s*(?:OVERRIDE|MESSAGE)",
-    re.IGNORECASE,
-)
 _COMMENT_STRONG = re.compile(
     r"\b(?:curl|wget|bash\s+-c|base64\s+-d|eval\(|exfiltrat\w*|do\s*n[o']t\s+(?:tell|mention)"
     r"|without\s+telling|assistant\s*:|system\s*:"
@@ -296,7 +149,7 @@ def _comments(view: SkillView) -> Iterator[Hit]:
             body = inner.strip()
             if not body or (_COMMENT_BENIGN.match(body) and len(body) < 60):
                 continue
-            m = _COMMENT_STRONG.search(body.lstrip("-!# ")) or _OVERRIDE.search(body)
+            m = _COMMENT_STRONG.search(body.lstrip("-!# ")) or OVERRIDE.search(body)
             if m is None:
                 act, addr = _COMMENT_ACTION.search(body), _COMMENT_ADDRESS.search(body)
                 sens, url = _COMMENT_SENSITIVE.search(body), _COMMENT_URL.search(body)
@@ -330,7 +183,7 @@ RULES = [
         "that says so.",
         line_rule(
             "P001",
-            _OVERRIDE,
+            OVERRIDE,
             "tells the model to ignore or override its instructions",
             keywords=(
                 "ignore",
@@ -447,7 +300,7 @@ RULES = [
         _background_medium(
             line_rule(
                 "P007",
-                _CONCEAL,
+                CONCEAL,
                 "tells the agent to hide what it does from the user",
                 negation=True,
                 keywords=(
@@ -483,7 +336,7 @@ RULES = [
                     "nutzer",
                     "anwender",
                 ),
-                also=_CONCEAL_GATE,
+                also=CONCEAL_GATE,
             ),
         ),
         mitre="T1564",
@@ -511,7 +364,7 @@ RULES = [
         "Describe when the skill applies; do not claim priority over other instructions.",
         line_rule(
             "P009",
-            _MANIP,
+            MANIP,
             "claims precedence over other skills or instructions",
             negation=True,
             keywords=("precedence", "priority", "other skill", "this skill", "other git", "other ", "mandatory"),
@@ -527,7 +380,7 @@ RULES = [
         "Remove chat-template tokens and fake system tags.",
         line_rule(
             "P010",
-            _SPOOF,
+            SPOOF,
             "spoofs a system/developer message boundary",
             keywords=(
                 "<|",
@@ -551,7 +404,7 @@ RULES = [
         "Remove the standing approval; treat fetched content as data and ask the user before running commands.",
         line_rule(
             "P011",
-            _DELEGATE,
+            DELEGATE,
             "grants outside content the authority to direct the agent or run commands",
             keywords=(
                 "approved",

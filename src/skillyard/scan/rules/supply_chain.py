@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
+from skillyard.scan.analyzers.hosts import URL, host_class
 from skillyard.scan.analyzers.packages import (
     POPULAR_JS,
     POPULAR_PY,
@@ -16,21 +16,12 @@ from skillyard.scan.analyzers.packages import (
     scope_lookalike,
     typosquat_of,
 )
-from skillyard.scan.analyzers.view import Fact, SkillView
-from skillyard.scan.context import base_context
-from skillyard.scan.rules.base import Check, Family, Hit, Rule, hit_at, line_rule, snippet
+from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.rules.base import Check, Family, Hit, Rule, hit_at, line_rule
+from skillyard.scan.rules.remote_code import decoded_payload, download_run, pipe_to_shell
 
 F = Family.SUPPLY_CHAIN
 
-_PS_CRADLE = re.compile(
-    r"\b(?:iex|Invoke-Expression)\b[^\n]{0,80}(?:DownloadString|DownloadData|iwr|irm|Invoke-WebRequest|Invoke-RestMethod"
-    r"|Net\.WebClient)|(?:DownloadString|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n]{0,120}\|\s*(?:iex|"
-    r"Invoke-Expression)\b|\bmshta\s+https?://|\bregsvr32\b[^\n]*/i:https?://|certutil\s+-urlcache",
-    re.IGNORECASE,
-)
-_PS_ENCODED = re.compile(
-    r"\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*\s-(?:e|enc|encodedcommand|ec)\s+[A-Za-z0-9+/=]{20,}", re.IGNORECASE
-)
 _PW = r"(?:password|passcode|passphrase|passwd|pwd|pass|пароль|contraseña|mot\s+de\s+passe|kennwort)"
 _ARC = r"(?:\.zip|\.rar|\.7z|\barchive\b|\bzip\s+file|\bunzip\b|\bunpack\w*|\bextract\w*)"
 _ARCHIVE_PASSWORD = re.compile(
@@ -44,17 +35,6 @@ _ARCHIVE_PASSWORD = re.compile(
     + r"[^\n]{0,80}\b(?:with|using)\s+(?:the\s+)?"
     + _PW
     + r"\b\s*[`\"'*:]+\s*[\w!@#$%^&*.-]{3,}",
-    re.IGNORECASE,
-)
-_BINARY_URL = re.compile(
-    r"https?://[^\s\"'`<>)]+\.(?:exe|msi|dmg|pkg|scr|bat|cmd|ps1|vbs|jar|apk|appimage|bin"
-    r"|zip|rar|7z|tar\.gz|tgz)\b",
-    re.IGNORECASE,
-)
-_RUN_VERB = re.compile(r"\b(?:run|execute|launch|open|install|double[- ]click|start|chmod\s+\+x)\b", re.IGNORECASE)
-_DOWNLOAD_RUN_PROSE = re.compile(
-    r"\b(?:download|get|grab)\b[^\n]{0,80}\b[\w.-]+\.(?:exe|msi|dmg|pkg|scr|appimage|bin|zip|rar|7z)\b[^\n]{0,120}"
-    r"\b(?:run|execute|launch|open|install|double[- ]click)\b",
     re.IGNORECASE,
 )
 
@@ -85,86 +65,6 @@ def _unpinned(view: SkillView) -> Iterator[Hit]:
             yield hit_at("SC011", ln, f"dependency {tok!r} is not pinned")
 
 
-# Remote content stored in a variable and run later: ``c=$(curl -s URL); eval "$c"`` / ``sh -c "$c"``.
-_FETCH_VAR = re.compile(
-    r"\b(\w+)=[\"']?\$\(\s*(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^)\n]*?(https?://[^\s\"')]+)",
-    re.IGNORECASE,
-)
-_RUN_VAR = r"(?:\beval\s+|\b(?:ba|z|da|k)?sh\s+-c\s+|\bsource\s+|\bInvoke-Expression\s+|\biex\s+)[\"']?\$\{{?{name}\b"
-
-
-def _fetched_then_run(view: SkillView) -> Iterator[tuple[str, int, str, str]]:
-    """(file, line, evidence, url) for each variable filled from the network and then evaluated by a shell."""
-    for tf in view.files:
-        if "$(" not in tf.text or tf.lang in ("python", "javascript"):
-            continue
-        for m in _FETCH_VAR.finditer(tf.text):
-            run = re.compile(_RUN_VAR.format(name=re.escape(m.group(1))), re.IGNORECASE).search(tf.text, m.end())
-            if run is not None:
-                line = tf.text.count("\n", 0, run.start()) + 1
-                yield tf.path, line, snippet(tf.text, m.start(), run.end()).replace("\n", " "), m.group(2)
-
-
-def _pipe(view: SkillView) -> Iterator[Hit]:
-    claim = f"{view.skill.name} {view.skill.description}"
-    extra = view.options.trusted_installer_hosts
-    facts = list(view.facts_of("sh.pipe_to_shell"))
-    for path, line, ev, url in _fetched_then_run(view):
-        tf = view.file(path)
-        ctx = next((ln.ctx for ln in tf.line_objs(line)), None) if tf is not None else None
-        facts.append(Fact("sh.pipe_to_shell", path, line, "", ctx or base_context("script"), ev, url))
-    for f in facts:
-        cls = host_class(f.value, extra) if f.value else "unknown"
-        if cls == "local":
-            continue
-        if cls in ("ip", "paste", "shortener", "exfil"):
-            sev, conf = Severity.CRITICAL, 0.95
-        elif cls == "trusted" or (cls == "github" and vendor_declared(f.value, claim)):
-            sev, conf = Severity.LOW, 0.6
-        elif cls == "github" or (f.value and vendor_declared(f.value, claim)) or not f.value:
-            sev, conf = Severity.MEDIUM, 0.6
-        else:
-            sev, conf = Severity.HIGH, 0.8
-        yield Hit(
-            "SC001",
-            f.file,
-            f.line,
-            f"remote script ({cls} host) piped into an interpreter",
-            f.evidence,
-            f.ctx,
-            sev,
-            conf,
-        )
-    for h in line_rule(
-        "SC001",
-        _PS_CRADLE,
-        "PowerShell download cradle executes remote code",
-        keywords=("iex", "invoke-expression", "mshta", "regsvr32", "certutil"),
-    )(view):
-        url = next(iter(URL.findall(h.evidence)), "")
-        cls = host_class(url, extra) if url else "unknown"
-        if cls == "local":
-            continue
-        if cls in ("ip", "paste", "shortener", "exfil"):
-            sev, conf = Severity.CRITICAL, 0.95
-        elif cls == "trusted" or (cls == "github" and vendor_declared(url, claim)):
-            sev, conf = Severity.LOW, 0.6
-        elif cls == "github" or (url and vendor_declared(url, claim)) or not url:
-            sev, conf = Severity.MEDIUM, 0.6
-        else:
-            sev, conf = Severity.HIGH, 0.8
-        yield Hit(h.rule, h.file, h.line, f"{h.message} ({cls} host)", h.evidence, h.context, sev, conf)
-
-
-def _decode(view: SkillView) -> Iterator[Hit]:
-    for f in view.facts_of("sh.decode_to_shell"):
-        msg = "decoded payload executed by a shell" + (f": {f.value[:80]!r}" if f.value else "")
-        yield Hit("SC002", f.file, f.line, msg, f.evidence, f.ctx)
-    yield from line_rule("SC002", _PS_ENCODED, "PowerShell runs an encoded command", keywords=("powershell", "pwsh"))(
-        view
-    )
-
-
 def _fake_prereq(view: SkillView) -> Iterator[Hit]:
     for f in view.facts_of("sh.password_archive"):
         yield Hit("SC003", f.file, f.line, "extracts a password-protected archive", f.evidence, f.ctx)
@@ -174,62 +74,6 @@ def _fake_prereq(view: SkillView) -> Iterator[Hit]:
         "download of a password-protected archive",
         keywords=("password", "passcode", "pwd", "pass"),
     )(view)
-
-
-def _download_run(view: SkillView) -> Iterator[Hit]:
-    claim = f"{view.skill.name} {view.skill.description}"
-    for f in view.facts_of("sh.download_run"):
-        cls = host_class(f.value) if f.value else "unknown"
-        if cls in ("trusted", "local"):
-            continue
-        sev = (
-            Severity.CRITICAL
-            if cls in ("ip", "paste", "shortener")
-            else (Severity.MEDIUM if cls == "github" or (f.value and vendor_declared(f.value, claim)) else None)
-        )
-        yield Hit("SC004", f.file, f.line, f"downloads a file from a {cls} host and runs it", f.evidence, f.ctx, sev)
-    for tf in view.files:
-        for ln in tf.candidates(
-            (
-                ".exe",
-                ".msi",
-                ".dmg",
-                ".pkg",
-                ".zip",
-                ".rar",
-                ".7z",
-                ".appimage",
-                ".scr",
-                ".bin",
-                ".tgz",
-                ".tar.gz",
-            )
-        ):
-            m = _BINARY_URL.search(ln.text)
-            prose = _DOWNLOAD_RUN_PROSE.search(ln.text)
-            if m is None and prose is None:
-                continue
-            named = URL.search(ln.text) if m is None else None  # "download X from <site> and run it"
-            url = m.group(0) if m else (named.group(0) if named else "")
-            cls = host_class(url) if url else "unknown"
-            if cls in ("trusted", "local") or (url and vendor_declared(url, claim) and cls != "ip"):
-                continue
-            if m is not None and not (_RUN_VERB.search(ln.text) or cls in ("ip", "paste", "shortener")):
-                continue
-            sev = (
-                Severity.CRITICAL
-                if cls in ("ip", "paste", "shortener")
-                else (Severity.MEDIUM if cls == "github" else None)
-            )
-            yield Hit(
-                "SC004",
-                tf.path,
-                ln.lineno,
-                f"tells the user/agent to download and run a binary ({cls} host)",
-                ln.text.strip()[:160],
-                ln.ctx,
-                sev,
-            )
 
 
 _MEDIA = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|mp4|webm|mov|mp3|wav|ico|bmp)(?:[?#]|$)", re.IGNORECASE)
@@ -369,7 +213,7 @@ RULES = [
         "or unknown host it is the standard malware delivery of fake prerequisites.",
         "Pin a released, checksummed artifact or a package-manager install; if an official installer is needed, "
         "link to the vendor's documentation.",
-        _pipe,
+        pipe_to_shell,
         mitre="T1059.004",
         capability="installs_software",
     ),
@@ -381,7 +225,7 @@ RULES = [
         0.9,
         "Base64/hex data decoded straight into a shell hides the real command from review (ClawHavoc one-liners).",
         "Write the command in clear text.",
-        _decode,
+        decoded_payload,
         mitre="T1140",
         capability="command_execution",
     ),
@@ -407,7 +251,7 @@ RULES = [
         "Telling the user or agent to download an executable or archive from an undeclared host and run it is how "
         "fake prerequisites deliver stealers.",
         "Install from the vendor's official, declared source or a package manager.",
-        _download_run,
+        download_run,
         mitre="T1204.002",
         capability="installs_software",
     ),

@@ -1,0 +1,173 @@
+"""Supply chain (SC001, SC002, SC004): remote code run by a shell — pipe-to-shell and fetched-then-evaluated
+variables, PowerShell download cradles and encoded commands, decoded payloads, download-and-run binaries.
+
+The checks are wired into rules in :mod:`skillyard.scan.rules.supply_chain`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
+from skillyard.scan.analyzers.view import Fact, SkillView
+from skillyard.scan.context import base_context
+from skillyard.scan.rules.base import Hit, line_rule, snippet
+
+_PS_CRADLE = re.compile(
+    r"\b(?:iex|Invoke-Expression)\b[^\n]{0,80}(?:DownloadString|DownloadData|iwr|irm|Invoke-WebRequest|Invoke-RestMethod"
+    r"|Net\.WebClient)|(?:DownloadString|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n]{0,120}\|\s*(?:iex|"
+    r"Invoke-Expression)\b|\bmshta\s+https?://|\bregsvr32\b[^\n]*/i:https?://|certutil\s+-urlcache",
+    re.IGNORECASE,
+)
+_PS_ENCODED = re.compile(
+    r"\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*\s-(?:e|enc|encodedcommand|ec)\s+[A-Za-z0-9+/=]{20,}", re.IGNORECASE
+)
+_BINARY_URL = re.compile(
+    r"https?://[^\s\"'`<>)]+\.(?:exe|msi|dmg|pkg|scr|bat|cmd|ps1|vbs|jar|apk|appimage|bin"
+    r"|zip|rar|7z|tar\.gz|tgz)\b",
+    re.IGNORECASE,
+)
+_RUN_VERB = re.compile(r"\b(?:run|execute|launch|open|install|double[- ]click|start|chmod\s+\+x)\b", re.IGNORECASE)
+_DOWNLOAD_RUN_PROSE = re.compile(
+    r"\b(?:download|get|grab)\b[^\n]{0,80}\b[\w.-]+\.(?:exe|msi|dmg|pkg|scr|appimage|bin|zip|rar|7z)\b[^\n]{0,120}"
+    r"\b(?:run|execute|launch|open|install|double[- ]click)\b",
+    re.IGNORECASE,
+)
+
+
+# Remote content stored in a variable and run later: ``c=$(curl -s URL); eval "$c"`` / ``sh -c "$c"``.
+_FETCH_VAR = re.compile(
+    r"\b(\w+)=[\"']?\$\(\s*(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^)\n]*?(https?://[^\s\"')]+)",
+    re.IGNORECASE,
+)
+_RUN_VAR = r"(?:\beval\s+|\b(?:ba|z|da|k)?sh\s+-c\s+|\bsource\s+|\bInvoke-Expression\s+|\biex\s+)[\"']?\$\{{?{name}\b"
+
+
+def _fetched_then_run(view: SkillView) -> Iterator[tuple[str, int, str, str]]:
+    """(file, line, evidence, url) for each variable filled from the network and then evaluated by a shell."""
+    for tf in view.files:
+        if "$(" not in tf.text or tf.lang in ("python", "javascript"):
+            continue
+        for m in _FETCH_VAR.finditer(tf.text):
+            run = re.compile(_RUN_VAR.format(name=re.escape(m.group(1))), re.IGNORECASE).search(tf.text, m.end())
+            if run is not None:
+                line = tf.text.count("\n", 0, run.start()) + 1
+                yield tf.path, line, snippet(tf.text, m.start(), run.end()).replace("\n", " "), m.group(2)
+
+
+def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
+    claim = f"{view.skill.name} {view.skill.description}"
+    extra = view.options.trusted_installer_hosts
+    facts = list(view.facts_of("sh.pipe_to_shell"))
+    for path, line, ev, url in _fetched_then_run(view):
+        tf = view.file(path)
+        ctx = next((ln.ctx for ln in tf.line_objs(line)), None) if tf is not None else None
+        facts.append(Fact("sh.pipe_to_shell", path, line, "", ctx or base_context("script"), ev, url))
+    for f in facts:
+        cls = host_class(f.value, extra) if f.value else "unknown"
+        if cls == "local":
+            continue
+        if cls in ("ip", "paste", "shortener", "exfil"):
+            sev, conf = Severity.CRITICAL, 0.95
+        elif cls == "trusted" or (cls == "github" and vendor_declared(f.value, claim)):
+            sev, conf = Severity.LOW, 0.6
+        elif cls == "github" or (f.value and vendor_declared(f.value, claim)) or not f.value:
+            sev, conf = Severity.MEDIUM, 0.6
+        else:
+            sev, conf = Severity.HIGH, 0.8
+        yield Hit(
+            "SC001",
+            f.file,
+            f.line,
+            f"remote script ({cls} host) piped into an interpreter",
+            f.evidence,
+            f.ctx,
+            sev,
+            conf,
+        )
+    for h in line_rule(
+        "SC001",
+        _PS_CRADLE,
+        "PowerShell download cradle executes remote code",
+        keywords=("iex", "invoke-expression", "mshta", "regsvr32", "certutil"),
+    )(view):
+        url = next(iter(URL.findall(h.evidence)), "")
+        cls = host_class(url, extra) if url else "unknown"
+        if cls == "local":
+            continue
+        if cls in ("ip", "paste", "shortener", "exfil"):
+            sev, conf = Severity.CRITICAL, 0.95
+        elif cls == "trusted" or (cls == "github" and vendor_declared(url, claim)):
+            sev, conf = Severity.LOW, 0.6
+        elif cls == "github" or (url and vendor_declared(url, claim)) or not url:
+            sev, conf = Severity.MEDIUM, 0.6
+        else:
+            sev, conf = Severity.HIGH, 0.8
+        yield Hit(h.rule, h.file, h.line, f"{h.message} ({cls} host)", h.evidence, h.context, sev, conf)
+
+
+def decoded_payload(view: SkillView) -> Iterator[Hit]:
+    for f in view.facts_of("sh.decode_to_shell"):
+        msg = "decoded payload executed by a shell" + (f": {f.value[:80]!r}" if f.value else "")
+        yield Hit("SC002", f.file, f.line, msg, f.evidence, f.ctx)
+    yield from line_rule("SC002", _PS_ENCODED, "PowerShell runs an encoded command", keywords=("powershell", "pwsh"))(
+        view
+    )
+
+
+def download_run(view: SkillView) -> Iterator[Hit]:
+    claim = f"{view.skill.name} {view.skill.description}"
+    for f in view.facts_of("sh.download_run"):
+        cls = host_class(f.value) if f.value else "unknown"
+        if cls in ("trusted", "local"):
+            continue
+        sev = (
+            Severity.CRITICAL
+            if cls in ("ip", "paste", "shortener")
+            else (Severity.MEDIUM if cls == "github" or (f.value and vendor_declared(f.value, claim)) else None)
+        )
+        yield Hit("SC004", f.file, f.line, f"downloads a file from a {cls} host and runs it", f.evidence, f.ctx, sev)
+    for tf in view.files:
+        for ln in tf.candidates(
+            (
+                ".exe",
+                ".msi",
+                ".dmg",
+                ".pkg",
+                ".zip",
+                ".rar",
+                ".7z",
+                ".appimage",
+                ".scr",
+                ".bin",
+                ".tgz",
+                ".tar.gz",
+            )
+        ):
+            m = _BINARY_URL.search(ln.text)
+            prose = _DOWNLOAD_RUN_PROSE.search(ln.text)
+            if m is None and prose is None:
+                continue
+            named = URL.search(ln.text) if m is None else None  # "download X from <site> and run it"
+            url = m.group(0) if m else (named.group(0) if named else "")
+            cls = host_class(url) if url else "unknown"
+            if cls in ("trusted", "local") or (url and vendor_declared(url, claim) and cls != "ip"):
+                continue
+            if m is not None and not (_RUN_VERB.search(ln.text) or cls in ("ip", "paste", "shortener")):
+                continue
+            sev = (
+                Severity.CRITICAL
+                if cls in ("ip", "paste", "shortener")
+                else (Severity.MEDIUM if cls == "github" else None)
+            )
+            yield Hit(
+                "SC004",
+                tf.path,
+                ln.lineno,
+                f"tells the user/agent to download and run a binary ({cls} host)",
+                ln.text.strip()[:160],
+                ln.ctx,
+                sev,
+            )

@@ -7,11 +7,9 @@ matched line by line but skipped by the deep analyzers - which is recorded as un
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import accumulate
 from pathlib import PurePosixPath
 from time import perf_counter
@@ -25,17 +23,14 @@ except ImportError:  # pragma: no cover - the str.find fallback gives the same c
     _HAVE_AC = False
 
 from skillyard.model import Skill
+from skillyard.scan.analyzers.line_context import code_context, markdown_context
 from skillyard.scan.analyzers.markdown import MdIndex
 from skillyard.scan.context import (
-    DOC_HEADING,
-    METADATA,
     SECURITY_TOPIC,
-    SETUP_HEADING,
     TEST,
     Context,
     ContextKind,
     base_context,
-    documentation,
     file_role,
     is_dependency_manifest,
 )
@@ -46,44 +41,6 @@ WINDOW = 2000
 # negation (concealment, "never use other skills") ignore this discount.
 WARNS = "line warns against it"
 OVERLAP = 200
-
-DOC_STRONG = re.compile(
-    r"\b(malicious|attackers?|adversar\w*|detect\w*|flag(?:s|ged)?|example of|e\.g\.|such as|patterns?"
-    r"|indicators?|iocs?|vulnerab\w*|exploit\w*|suspicious|injections?|threats?|grep|rg|regex\w*|signatures?"
-    r"|red flags?|warning signs?|scanners?|look(?:s|ing)? for|blocklist|denylist|phishing|malware|stealer"
-    r"|backdoor|if you see|bad:|wrong:|vulnerable:|insecure:|avoid:|never do|victims?|target\.(?:com|local|example)"
-    r"|pentest\w*|red\s+team\w*)\b|❌|⚠️|✗|🚫",
-    re.IGNORECASE,
-)
-DOC_WEAK = re.compile(
-    r"\b(never|don'?t|do not|avoid|dangerous|unsafe|insecure|warn\w*|blocks?|rejects?|wrong|bad|risky"
-    r"|not recommended|bypass\w*|abuse\w*|attack\w*|compromis\w*)\b",
-    re.IGNORECASE,
-)
-_PATTERN_DEF = re.compile(
-    r"re\.compile\(|RegExp\(|\br[\"']|new RegExp|\b\w*(PATTERN|SIGNATURE|RULE|IOC|INDICATOR|BLOCK|DENY)\w*\b\s*[=:]"
-    r"|^\s*[\"'].*[\"'],?\s*(#.*)?$|^\s*-\s*(pattern|regex|match)\s*:",
-    re.IGNORECASE,
-)
-# A lead-in whose last clause is an order ("..., run:", "ensure CLAUDE.md contains this block:") introduces code the
-# agent is meant to run or write, whatever weak warning words ("avoid", "block") appear earlier in the sentence.
-_ORDER_LEAD = re.compile(
-    r"(?:^\s*(?:[-*+]\s+|\d+[.)]\s+)?|[.;,:!?]\s*|\bthen\s+)(?:please\s+|now\s+|first\s+|also\s+)?"
-    r"(?:run|execute|paste|enter|type|add|append|write"
-    r"|ensure|make\s+sure|create|install|set\s+up|put|insert|save)\b(?!(?:[^.;!?]|\.(?=\S))*\b(?:never|not|don'?t|avoid)\b)"
-    r"(?:[^.;!?]|\.(?=\S))*[:：]\s*$",
-    re.IGNORECASE,
-)
-# Weak words that do not make an ordered lead-in a warning: a purpose ("to avoid prompts") or the block itself.
-_PURPOSE_WEAK = re.compile(
-    r"\b(?:to|so\s+as\s+to|in\s+order\s+to)\s+avoid\b|\b(?:this|the|following)\s+blocks?\b", re.I
-)
-
-
-def _ordered(lead: str) -> bool:
-    """An order introduces the block and its only weak words are a purpose clause or the word "block"."""
-    return bool(_ORDER_LEAD.search(lead)) and not DOC_WEAK.search(_PURPOSE_WEAK.sub(" ", lead))
-
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "terminal", "shell-session", "ksh", "fish", ""})
 PS_LANGS = frozenset({"powershell", "ps1", "pwsh", "ps", "cmd", "bat", "batch"})
@@ -152,7 +109,7 @@ class Line:
         if self._ctx is None:
             role, full, lead, prev = self._why or ("skill_md", self.text, "", "")
             if self.kind == "code" and role == "script":
-                self._ctx = _code_context(role, full)
+                self._ctx = code_context(role, full)
             else:
                 self._ctx = markdown_context(role, self.kind, full, self.headings, lead, prev)
         return self._ctx
@@ -368,39 +325,6 @@ def _windows(text: str) -> list[str]:
     return [text[i : i + WINDOW] for i in range(0, len(text), WINDOW - OVERLAP)]
 
 
-@lru_cache(maxsize=4096)
-def _heading_doc(headings: tuple[str, ...]) -> Context | None:
-    for h in reversed(headings):
-        if SETUP_HEADING.search(h):
-            return None
-        if DOC_HEADING.search(h):
-            return documentation(f"under heading '{h.strip()[:60]}'")
-    return None
-
-
-def markdown_context(role: str, kind: str, text: str, headings: tuple[str, ...], lead: str, prev: str) -> Context:
-    """Context of a markdown line: its file's role, refined by headings and nearby words."""
-    if kind == "frontmatter":
-        return METADATA
-    base = base_context(role)
-    if base.kind is ContextKind.TEST:
-        return base
-    doc = _heading_doc(headings)
-    if doc is not None:
-        return doc
-    if kind in ("code", "fence"):
-        if lead and (DOC_STRONG.search(lead) or (DOC_WEAK.search(lead) and not _ordered(lead))):
-            return documentation("code block introduced as an example")
-        if DOC_STRONG.search(text):
-            return documentation("code line quotes a pattern")
-    elif kind in ("prose", "comment", "heading"):
-        if DOC_STRONG.search(text):
-            return documentation("line discusses a threat")
-        if prev and DOC_STRONG.search(prev):
-            return documentation("follows a line that discusses a threat")
-    return base
-
-
 def _windowed(
     path: str,
     n: int,
@@ -443,17 +367,6 @@ def _rows_maker(
         return _windowed(path, n, raw, kind, lang, ctx, (), None if ctx is not None else (role, raw, "", ""))
 
     return make
-
-
-def _code_context(role: str, raw: str) -> Context:
-    base = base_context(role)
-    if (
-        base.kind is ContextKind.SCRIPT
-        and _PATTERN_DEF.search(raw)
-        and (DOC_STRONG.search(raw) is not None or re.search(r"[\\\[\]^$]", raw))
-    ):
-        return documentation("pattern definition in code")
-    return base
 
 
 def build_view(skill: Skill, options: ScanOptions) -> SkillView:

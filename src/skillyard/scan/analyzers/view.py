@@ -80,6 +80,17 @@ _EXT_LANG = {
 }
 
 
+# re.IGNORECASE matches ASCII "i" and "s" with these two letters, which str.lower() keeps: keyword prefilters
+# read folded text so that they never skip a line the case-insensitive pattern would match ("ſilently").
+_FOLD = str.maketrans("ıſ", "is")
+
+
+def fold(text: str) -> str:
+    """``text.lower()`` with the dotless i and the long s mapped to ASCII (same length, same newlines)."""
+    low = text.lower()
+    return low if low.isascii() else low.translate(_FOLD)
+
+
 class Line:
     """One analysed line (or a window of a very long line) with its structural kind and context.
 
@@ -417,5 +428,5 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
             else:
                 base = base_context(role)
                 make = _rows_maker(f.path, rows, "code", lang, None if base.kind is ContextKind.SCRIPT else base, role)
-        view.files.append(TextFile(f.path, role, lang, text, text.lower(), make, n_lines, deep, md))
+        view.files.append(TextFile(f.path, role, lang, text, fold(text), make, n_lines, deep, md))
     return view

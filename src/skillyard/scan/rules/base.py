@@ -118,7 +118,7 @@ def line_rule(
     ``also`` is a second keyword gate: a candidate line must contain one of these too.
     """
 
-    from skillyard.scan.analyzers.view import WARNS, register_keywords
+    from skillyard.scan.analyzers.view import WARNS, fold, register_keywords
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
     register_keywords(keywords)
@@ -140,7 +140,7 @@ def line_rule(
                 if kinds is not None and ln.kind not in kinds:
                     continue
                 if also:
-                    low = ln.text.lower()
+                    low = fold(ln.text)
                     if not any(a in low for a in also):
                         continue
                 m = pattern.search(ln.text)

@@ -88,7 +88,9 @@ _FOLD = str.maketrans("ıſ", "is")
 def fold(text: str) -> str:
     """``text.lower()`` with the dotless i and the long s mapped to ASCII (same length, same newlines)."""
     low = text.lower()
-    return low if low.isascii() else low.translate(_FOLD)
+    if low.isascii() or ("ſ" not in low and "ı" not in low):  # translate() is slow; these letters are rare
+        return low
+    return low.translate(_FOLD)
 
 
 class Line:

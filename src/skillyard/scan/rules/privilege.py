@@ -25,7 +25,8 @@ _BYPASS = re.compile(
     r"|\bbypassPermissions\b|approval[_-]policy\s*[=:]\s*[\"']?never|sandbox[_-]mode\s*[=:]\s*[\"']?danger-full-access"
     r"|--permission-mode\s+bypassPermissions|\bdisable\s+(?:the\s+)?(?:sandbox|approvals?|permission\s+(?:checks?|prompts?)"
     r"|safety\s+(?:checks?|filters?)|guardrails)\b|\bauto[- ]?approve\s+(?:all|every|any)\b"
-    r"|\"Bash\(\*\)\"|\bskip\s+(?:all\s+)?(?:permission|approval)\s+(?:prompts?|checks?)",
+    r"|[\"']Bash\(\*\)[\"']|\bskip\s+(?:all\s+)?(?:permission|approval)\s+(?:prompts?|checks?)"
+    r"|\bdangerously\w*Permissions[\"']?\s*[=:]\s*true\b|\bsandbox[\"']?\s*[=:]\s*\{\s*[\"']?enabled[\"']?\s*[=:]\s*false\b",
     re.IGNORECASE,
 )
 _AGENT_FILES = (
@@ -106,7 +107,8 @@ _INJECTED = re.compile(
     r"|\bnpx\s+-y\b|\b(?:at\s+the\s+(?:start|beginning)\s+of|before\s+(?:doing\s+)?anything\s+else\s+in|on)\s+"
     r"(?:every|each)\s+(?:new\s+)?session\b|\bpre-?approved\b|\bwithout\s+(?:asking|confirmation)\b"
     r"|\b(?:are|is)\s+(?:approved|trusted|authori[sz]ed)\b|\balways\s+trust\b|\brun\s+them\s+directly\b"
-    r"|\b(?:do\s*n[o']t|never)\s+(?:tell|mention|inform)\b",
+    r"|\b(?:do\s*n[o']t|never)\s+(?:tell|mention|inform)\b"
+    r"|\bwithout\s+(?:showing|telling|informing|notifying)\s+(?:it\s+)?(?:to\s+)?the\s+user\b",
     re.IGNORECASE,
 )
 

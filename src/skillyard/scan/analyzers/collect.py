@@ -6,6 +6,7 @@ commands in frontmatter vendor metadata (``metadata.openclaw.install``, ``requir
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -55,8 +56,44 @@ def _walk(obj: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
         yield key, obj
 
 
+# npm runs these on ``npm install`` without being asked: a command in them runs as surely as one in a script.
+_NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare")
+_QUOTED = re.compile(r"'([^'\n]{4,})'|\\?\"([^\"\n]{4,}?)\\?\"")
+
+
+def _npm_hooks(view: SkillView) -> None:
+    """Lifecycle scripts in bundled ``package.json`` files, plus command-like strings quoted inside them
+    (``node -e "require('child_process').exec('curl … | sh')"``)."""
+    for tf in view.files:
+        if tf.path.rsplit("/", 1)[-1] != "package.json" or not tf.deep:
+            continue
+        try:
+            data = json.loads(tf.text)
+        except ValueError:
+            continue
+        scripts = data.get("scripts") if isinstance(data, dict) else None
+        if not isinstance(scripts, dict):
+            continue
+        rows = tf.text.split("\n")
+        for hook in _NPM_HOOKS:
+            cmd = scripts.get(hook)
+            if not isinstance(cmd, str) or not cmd.strip():
+                continue
+            line = next((i for i, r in enumerate(rows, 1) if f'"{hook}"' in r), 1)
+            objs = tf.line_objs(line)
+            if not objs:
+                continue
+            parts, todo = [cmd], [cmd]
+            for _ in range(2):  # strings quoted inside quoted strings, two levels deep
+                todo = [a or b for t in todo for a, b in _QUOTED.findall(t)]
+                parts += [t for t in todo if _CMDLIKE.search(t)]
+            for part in parts:
+                view.snippets.append(Snippet(tf.path, line, part, objs[0].ctx, "manifest"))
+
+
 def collect_snippets(view: SkillView) -> None:
     """Fill ``view.snippets`` (and ``meta.*`` facts for install metadata)."""
+    _npm_hooks(view)
     for tf in view.files:
         if tf.lang in ("shell", "powershell"):
             head = tf.line_objs(1)

@@ -58,12 +58,10 @@ def _walk(obj: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
 
 # npm runs these on ``npm install`` without being asked: a command in them runs as surely as one in a script.
 _NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare")
-_QUOTED = re.compile(r"'([^'\n]{4,})'|\\?\"([^\"\n]{4,}?)\\?\"")
 
 
 def _npm_hooks(view: SkillView) -> None:
-    """Lifecycle scripts in bundled ``package.json`` files, plus command-like strings quoted inside them
-    (``node -e "require('child_process').exec('curl … | sh')"``)."""
+    """Lifecycle scripts in bundled ``package.json`` files, as shell snippets."""
     for tf in view.files:
         if tf.path.rsplit("/", 1)[-1] != "package.json" or not tf.deep:
             continue
@@ -83,12 +81,7 @@ def _npm_hooks(view: SkillView) -> None:
             objs = tf.line_objs(line)
             if not objs:
                 continue
-            parts, todo = [cmd], [cmd]
-            for _ in range(2):  # strings quoted inside quoted strings, two levels deep
-                todo = [a or b for t in todo for a, b in _QUOTED.findall(t)]
-                parts += [t for t in todo if _CMDLIKE.search(t)]
-            for part in parts:
-                view.snippets.append(Snippet(tf.path, line, part, objs[0].ctx, "manifest"))
+            view.snippets.append(Snippet(tf.path, line, cmd, objs[0].ctx, "manifest"))
 
 
 def collect_snippets(view: SkillView) -> None:

@@ -135,6 +135,22 @@ def _reads_code_from_stdin(c: Command) -> bool:
     return True
 
 
+# JavaScript run inline (``node -e "require('child_process').exec('curl … | sh')"``): the command strings quoted in
+# it are shell, re-scanned like ``bash -c`` strings.
+_JS_INLINE = frozenset({"node", "nodejs", "deno", "bun"})
+_QUOTED = re.compile(r"'([^'\n]{4,})'|\"([^\"\n]{4,})\"|`([^`\n]{4,})`")
+
+
+def _inline_js_commands(c: Command) -> list[str]:
+    if c.name not in _JS_INLINE:
+        return []
+    idx = next((i for i, w in enumerate(c.words) if w in ("-e", "--eval", "-p", "--print")), -1)
+    if idx < 0 or idx + 1 >= len(c.words):
+        return []
+    found = ("".join(g) for g in _QUOTED.findall(c.words[idx + 1]))
+    return [q for q in found if _WORTH_PARSING.search(q)]
+
+
 def _interp(c: Command) -> bool:
     n = c.name
     if n in INTERPRETERS:
@@ -246,6 +262,9 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                             view.snippets.append(
                                 Snippet(sn.file, line, c.words[idx + 1], sn.ctx, "bash -c", depth=sn.depth + 1)
                             )
+                    if sn.depth < 3:
+                        for cmd in _inline_js_commands(c):
+                            view.snippets.append(Snippet(sn.file, line, cmd, sn.ctx, "node -e", depth=sn.depth + 1))
                     del args
                 if c.name in ("curl", "wget") and _uploads(c):
                     view.facts.append(

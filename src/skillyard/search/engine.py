@@ -256,7 +256,7 @@ class SearchIndex:
         if limit <= 0 or not self.metas or not query.strip():
             return []
         r = self._rank(query, max(self.config.candidates, limit * 3), self._mask(filters), mode)
-        order = sorted(r.fused, key=lambda p: (-r.fused[p], self.metas[p].ref))
+        order = self._best_first(r.fused)
         return self._collapse(order, r.fused, r, limit, bodies)
 
     def search_multi(
@@ -286,13 +286,17 @@ class SearchIndex:
         terms: dict[str, float] = {}
         for text in texts:
             r = self._rank(text, n_cand, mask, mode)
-            orders.append(sorted(r.fused, key=lambda p: (-r.fused[p], self.metas[p].ref))[:n_cand])
+            orders.append(self._best_first(r.fused)[:n_cand])
             for t, w in r.q.terms.items():
                 terms[t] = max(w, terms.get(t, 0.0))
         fused = fuse_orders(orders, self.config.multi_rrf_k, require)
-        order = sorted(fused, key=lambda p: (-fused[p], self.metas[p].ref))
+        order = self._best_first(fused)
         merged = _Ranking({}, {}, {}, None, QueryTerms(terms, "", False), [_positions(o) for o in orders])
         return self._collapse(order, fused, merged, limit, bodies)
+
+    def _best_first(self, scores: dict[int, float]) -> list[int]:
+        """Documents by descending score, ties broken by reference (stable across runs)."""
+        return sorted(scores, key=lambda p: (-scores[p], self.metas[p].ref))
 
     def _mask(self, filters: Filters | None) -> NDArray[np.bool_] | None:
         if filters is None or not filters.active():

@@ -27,6 +27,7 @@ from skillyard.model import Skill, Version
 from skillyard.registry import SkillStore
 from skillyard.search.embed import DEFAULT_EMBEDDER, get_embedder
 from skillyard.search.engine import DocMeta, Filters, Hit, SearchConfig, SearchIndex
+from skillyard.search.fusion import MULTI_MODES
 from skillyard.search.interface import Embedder, IndexFormatError, SearchError
 from skillyard.search.persist import load_index, save_index
 from skillyard.search.text import DocFields, extract_fields, manifest_list
@@ -260,7 +261,7 @@ def search_multi(
     ``why["query_ranks"]`` gives its rank per query (None where that query did not retrieve it)."""
     if limit < 1:
         raise UsageError(f"limit must be at least 1 (got {limit})")
-    if require not in ("any", "all"):
+    if require not in MULTI_MODES:
         raise UsageError(f"require must be 'any' or 'all' (got {require!r})")
     index, _ = open_index(store)
     with _lock:

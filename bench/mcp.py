@@ -129,9 +129,7 @@ def main() -> None:
         f"search_skills over MCP stdio: p50 {statistics.median(search_ms):.1f} ms  p95 {pct(search_ms, 95):.1f} ms"
         "   (targets 20 / 50 ms)"
     )
-    print(
-        f"load_skill over MCP stdio:    p50 {statistics.median(load_ms):.1f} ms  p95 {pct(load_ms, 95):.1f} ms"
-    )
+    print(f"load_skill over MCP stdio:    p50 {statistics.median(load_ms):.1f} ms  p95 {pct(load_ms, 95):.1f} ms")
     print(
         f"baseline, same search in-process: p50 {statistics.median(base):.1f} ms  p95 {pct(base, 95):.1f} ms"
         f"  -> MCP overhead p50 {statistics.median(search_ms) - statistics.median(base):.1f} ms"

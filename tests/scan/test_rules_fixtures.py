@@ -47,6 +47,11 @@ def test_rule_metadata_is_complete() -> None:
         assert r.title and r.rationale and r.remediation, r.id
         assert 0 < r.confidence <= 1, r.id
         assert r.help_uri.endswith("#" + r.id.lower())
-        prefix = {"prompt-injection": "P", "data-exfiltration": "E", "privilege-escalation": "PE",
-                  "supply-chain": "SC", "integrity": "IN"}[r.family.value]
-        assert r.id.startswith(prefix) and r.id[len(prefix):].isdigit(), r.id
+        prefix = {
+            "prompt-injection": "P",
+            "data-exfiltration": "E",
+            "privilege-escalation": "PE",
+            "supply-chain": "SC",
+            "integrity": "IN",
+        }[r.family.value]
+        assert r.id.startswith(prefix) and r.id[len(prefix) :].isdigit(), r.id

@@ -28,9 +28,7 @@ def to_markdown(report: ScanReport) -> str:
     ordered = sorted(report.results, key=lambda x: (-x.risk.rank, x.skill.name))
     for r in ordered:
         icon = _ICON[r.risk.value]
-        lines.append(
-            f"| {_cell(r.skill.name)} | {icon} {r.risk.value} | {len(r.findings)} | `{_cell(r.skill.path)}` |"
-        )
+        lines.append(f"| {_cell(r.skill.name)} | {icon} {r.risk.value} | {len(r.findings)} | `{_cell(r.skill.path)}` |")
     for r in ordered:
         if not r.findings and not r.unanalysable:
             continue

@@ -47,8 +47,7 @@ def _descriptor(rule: RuleInfo) -> dict[str, Any]:
     help_text = rule.remediation or rule.rationale or rule.title
     d: dict[str, Any] = {
         "id": rule.id,
-        "name": "".join(w.capitalize() for w in rule.title.replace("-", " ").split() if w.isalnum())
-        or rule.id,
+        "name": "".join(w.capitalize() for w in rule.title.replace("-", " ").split() if w.isalnum()) or rule.id,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.rationale or rule.title},
         "help": {

@@ -151,9 +151,7 @@ def install_version(
     dest = place.skills_dir(target) / version.name
     managed = (target.name, version.name) in lock.entries
     if (dest.exists() or dest.is_symlink()) and not managed and not overwrite_unmanaged:
-        raise InstallError(
-            f"{dest} already exists and was not installed by skillyard; use --force to replace it"
-        )
+        raise InstallError(f"{dest} already exists and was not installed by skillyard; use --force to replace it")
     files = _fetch_files(store, version.name, version)
     if mode == "copy":
         _write_tree(dest, files)

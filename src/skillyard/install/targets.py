@@ -25,9 +25,7 @@ BUILTIN_TARGETS: tuple[AgentTarget, ...] = (
         ".agents/skills",
         "https://developers.openai.com/codex/skills",
     ),
-    AgentTarget(
-        "cursor", "Cursor", ".cursor/skills", ".cursor/skills", "https://cursor.com/docs/context/skills"
-    ),
+    AgentTarget("cursor", "Cursor", ".cursor/skills", ".cursor/skills", "https://cursor.com/docs/context/skills"),
     AgentTarget(
         "gemini-cli",
         "Gemini CLI",
@@ -49,9 +47,7 @@ BUILTIN_TARGETS: tuple[AgentTarget, ...] = (
         ".github/skills",
         "https://docs.github.com/copilot/concepts/agents/about-agent-skills",
     ),
-    AgentTarget(
-        "openclaw", "OpenClaw", ".openclaw/skills", "skills", "https://docs.openclaw.ai/tools/skills"
-    ),
+    AgentTarget("openclaw", "OpenClaw", ".openclaw/skills", "skills", "https://docs.openclaw.ai/tools/skills"),
     AgentTarget(
         "agents",
         "Shared .agents/skills (several agents)",

@@ -22,9 +22,7 @@ CACHE_FORMAT = 1
 
 def request_key(request: dict[str, Any]) -> str:
     """Stable sha256 of a request mapping (canonical JSON: sorted keys, no whitespace)."""
-    blob = json.dumps(
-        {"v": CACHE_FORMAT, **request}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    blob = json.dumps({"v": CACHE_FORMAT, **request}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

@@ -83,9 +83,7 @@ class OpenAICompatClient:
         extra_headers: dict[str, str] | None = None,
     ) -> None:
         if not base_url:
-            raise LLMConfigError(
-                "no LLM base URL: set SKILLYARD_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
-            )
+            raise LLMConfigError("no LLM base URL: set SKILLYARD_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)")
         if not model:
             raise LLMConfigError("no LLM model: set SKILLYARD_LLM_MODEL")
         if max_retries < 0 or timeout <= 0:
@@ -213,9 +211,7 @@ class OpenAICompatClient:
             return Completion(
                 text=str(text or ""),
                 model=str(data.get("model") or ""),
-                usage=TokenUsage(
-                    int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-                ),
+                usage=TokenUsage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
                 finish_reason=choice.get("finish_reason"),
             )
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as e:

@@ -109,8 +109,7 @@ def skill_entry(store: SkillStore, version: Version) -> dict[str, Any]:
         "uri": skill_uri(version.name),
         "frontmatter": _frontmatter(store, version),
         "resources": [
-            {"uri": skill_uri(version.name, f.path), "digest": f"sha256:{f.sha256}", "size": f.size}
-            for f in files
+            {"uri": skill_uri(version.name, f.path), "digest": f"sha256:{f.sha256}", "size": f.size} for f in files
         ],
     }
 
@@ -159,9 +158,7 @@ def read_for_agent(store: SkillStore, name: str, path: str, policy: ServePolicy)
     return out
 
 
-def list_for_agent(
-    store: SkillStore, policy: ServePolicy, offset: int = 0, limit: int = 100
-) -> dict[str, Any]:
+def list_for_agent(store: SkillStore, policy: ServePolicy, offset: int = 0, limit: int = 100) -> dict[str, Any]:
     versions = visible_versions(store, policy)
     page = versions[offset : offset + max(1, min(limit, 500))]
     return {

@@ -10,7 +10,7 @@ import re
 
 OVERRIDE = re.compile(
     r"\b(?:ignore|disregard|forget|override|overrule|supersede|bypass|skip|set\s+aside|abandon|drop|discard|neglect)\s+"
-    r"(?:(?:all|any|the|your|every|of|these|those|and|or|whatever|instructions?|rules|guidance)\s+){0,3}"
+    r"(?:(?:all|any|the|your|its|their|my|every|of|these|those|and|or|whatever|instructions?|rules|guidance)\s+){0,3}"
     r"(?:(?:earlier|prior|previous|above|preceding|original|system|developer|safety|your)\s+){1,2}"
     r"(?:instructions?|prompts?|rules|guidelines|guidance|directions|directives|messages|guardrails|policies"
     r"|restrictions|constraints|programming|orders|training)"
@@ -26,14 +26,41 @@ OVERRIDE = re.compile(
     r"\s+(?:\w+\s+)?(?:instructions?|prompts?|rules|guidelines|polic(?:y|ies))"
     r"|\bfrom\s+now\s+on,?\s+(?:your|you)\s+(?:only|new|real|true|sole|top)?\s*(?:goal|task|purpose|job|priority"
     r"|instructions?|objective)\b(?:\s+(?:is|are))?\s+(?:to\b|now\b)"
+    # "you are no longer bound by ...", "ignore ... the user's CLAUDE.md / safety preferences"
+    r"|\b(?:you\s+are|you're|(?:the\s+)?(?:assistant|agent|model|ai)\s+is)\s+(?:now\s+)?no\s+longer\s+(?:bound|constrained"
+    r"|restricted|limited|governed)\s+by\b"
+    r"|\b(?:ignore|disregard)\s+(?:[\w-]+\s+){0,5}?(?:the\s+)?(?:user|operator|owner)['’]s\s+(?:own\s+|safety\s+"
+    r"|security\s+|global\s+|project\s+)*(?:CLAUDE\.md|AGENTS\.md|GEMINI\.md|instructions|rules|settings|preferences"
+    r"|guidelines|policies|configuration|memory)"
     # the same override in other languages (zh, ja, es, fr, de)
     r"|(?:忽略|无视|忘记|忘掉|不要理会)\s*(?:之前|以前|先前|上面|以上|所有)的?\s*(?:所有的?)?\s*(?:指令|指示|说明|规则|提示)"
-    r"|(?:前|以前|これまで)の?\s*(?:指示|命令|ルール)を?\s*(?:無視|忘れ)"
+    r"|(?:前|以前|これまで|今まで)の?\s*(?:指示|命令|ルール)(?:を|は)?\s*(?:すべて|全て)?\s*(?:無視|忘れ)"
     r"|\bignora\s+(?:todas\s+)?las\s+instrucciones\s+(?:anteriores|previas)"
     r"|\bignor(?:e|ez)\s+(?:toutes\s+)?les\s+instructions\s+(?:précédentes|antérieures)"
     r"|\bignorier(?:e|en\s+sie)\s+(?:alle\s+)?(?:vorherigen|bisherigen|früheren)\s+(?:Anweisungen|Instruktionen)",
     re.IGNORECASE,
 )
+# A jailbreak persona given as the skill's operating instructions: "an AI with no content policy", "you have no
+# restrictions", "ignore Anthropic's guidelines", DAN / "developer mode enabled".
+JAILBREAK = re.compile(
+    r"\b(?:you\s+(?:are|have|will\s+have|now\s+have)|you're|an?\s+(?:AI|assistant|model|chatbot|LLM|bot)\s+(?:with|that"
+    r"\s+has))\s+(?:now\s+)?(?:absolutely\s+)?(?:no|zero|without\s+(?:any\s+)?|free\s+(?:of|from)\s+(?:all\s+|any\s+)?)"
+    r"\s*(?:content\s+polic(?:y|ies)|content\s+filters?|filters?|censorship|restrictions|limitations|limits"
+    r"|ethical\s+(?:guidelines|constraints|boundaries|limits|rules)|moral\s+(?:guidelines|constraints|compass|limits)"
+    r"|safety\s+(?:guidelines|filters|rules|restrictions|training)|(?:rules|guidelines)\s+(?:at\s+all|whatsoever))\b"
+    r"(?!\s+(?:on|for|about|regarding|around|in\s+(?:length|format|style))\b)"
+    r"|\b(?:ignore|disregard|bypass|override)\s+(?:all\s+|any\s+|the\s+)?(?:Anthropic|OpenAI|Google|Meta"
+    r"|Mistral|your\s+(?:creators?|developers?|makers?|provider))(?:['’]s)?(?:\s+(?:and|or)\s+\w+(?:['’]s)?)?\s+"
+    r"(?:content\s+|usage\s+|safety\s+)?(?:guidelines|polic(?:y|ies)|rules|restrictions|terms)"
+    r"|\bDo\s+Anything\s+Now\b|\b(?:you\s+are|act\s+as|pretend\s+to\s+be|become)\s+(?:now\s+)?DAN\b"
+    r"|\b(?:developer|god|jailbreak|jailbroken|unrestricted|unfiltered)\s+mode\s+(?:is\s+)?(?:now\s+)?(?:enabled|activated"
+    r"|on)\b",
+    re.IGNORECASE,
+)
+JAILBREAK_KEYS = (
+    "polic", "filter", "censor", "restriction", "limitation", "limits", "ethical", "moral", "safety", "rules",
+    "guidelines", "terms", "do anything now", " dan", "mode",
+)  # fmt: skip
 WHO = r"(?:the\s+)?(?:users?|humans?|operators?|owners?|person|them|him|her)\b"
 CONCEAL = re.compile(
     r"\b(?:do\s*n[o']t|never|must\s+not|should\s+not|no\s+need\s+to)\s+(?:tell|inform|notify|alert|mention\s+"
@@ -72,6 +99,13 @@ CONCEAL = re.compile(
     r"|\bomit\s+(?:this|it|that|these)(?:\s+(?:step|action|upload|command|part))?\s+from\s+(?:your|the)\s+"
     r"(?:response|reply|summary|answer|report|output)"
     r"|\bkeep\s+(?:this|it)\s+between\s+us\b"
+    # "say nothing about it", "should not be mentioned to the user", "hidden rule for the model"
+    r"|\bsay\s+nothing\s+(?:about|of|regarding)\s+(?:it|this|that|these|them)\b"
+    r"|\b(?:must|should|is\s+not\s+to|are\s+not\s+to)\s+(?:not\s+|never\s+)?be\s+(?:mentioned|shown|revealed|disclosed"
+    r"|reported|visible)\s+to\s+"
+    + WHO
+    + r"|\b(?:hidden|secret|covert)\s+(?:rules?|instructions?|directives?)\s+(?:for|to)\s+(?:the\s+)?(?:model|assistant"
+    r"|agent|ai|llm|claude)\b"
     # keep a step out of the agent's report to the user
     r"|\b(?:do\s*n[o']t|never|must\s+not)\s+(?:list|include|mention|show|report|record|surface)\s+(?:it|this|that"
     r"|(?:this|these|that|the)\s+(?:\w+\s+)?(?:step|steps|push|upload|call|command|action|request|transfer))"
@@ -96,7 +130,40 @@ CONCEAL_GATE = (
     "user", "human", "operator", "owner", "person", "them", "him", "her", "mention", "disclose", "report",
     "silently", "quietly", "secretly", "covertly", "discreetly", "say", "reply", "respond", "answer", "tell", "omit",
     "between", "summary", "response", "output", "message", "chat", "transcript", "用户", "使用者", "悄悄",
-    "ユーザーに", "usuario", "utilisateur", "nutzer", "anwender",
+    "ユーザーに", "usuario", "utilisateur", "nutzer", "anwender", "nothing", "hidden", "secret", "covert",
+)  # fmt: skip
+# Deceiving the user or rigging the result the user relies on: a cover story when asked, a verdict fixed in advance
+# ("always report no issues", "must be ranked first regardless of content"), payment details swapped for a
+# hard-coded account or wallet, results secretly favoured.
+DECEIVE = re.compile(
+    r"\bif\s+(?:the\s+user\s+|anyone\s+|someone\s+|they\s+|you\s+are\s+|he\s+|she\s+)?(?:asks?|asked|questions?"
+    r"|questioned|challenged?|queried|wonders?)\b[^.\n]{0,50}?\b(?:invent|make\s+up|fabricate|give|offer|provide|say"
+    r"|claim|cite)\s+(?:them\s+|the\s+user\s+|him\s+|her\s+)?(?:a\s+|an\s+|some\s+)?(?:plausible|convincing|believable"
+    r"|credible|innocent|harmless|fake|false|made-up|invented|cover|fictional)\b"
+    r"|\b(?:must|always|should|will|shall)\s+(?:\w+\s+){0,3}?(?:receive|get|be\s+given|score|be\s+scored|be\s+rated"
+    r"|be\s+ranked|rank|be\s+marked|pass|be\s+approved|win)\b[^.\n]{0,60}\bregardless\s+of\s+(?:its\s+|their\s+|the\s+"
+    r"|his\s+|her\s+)?(?:actual\s+|real\s+)?(?:content|merit|quality|qualifications?|evidence|results?|findings"
+    r"|performance|code|score|experience)\b"
+    r"|\b(?:always|must|only)\s+(?:report|say|state|answer|conclude|respond|reply)\s+(?:with\s+)?(?:that\s+)?[\"'“]?"
+    r"(?:there\s+(?:are|were)\s+)?(?:no|zero)\s+(?:issues|problems|vulnerabilit\w+|findings|risks|bugs|errors"
+    r"|concerns)\b[^.\n]{0,60}\b(?:regardless|even\s+if|even\s+when|whatever|no\s+matter)"
+    r"|\bmark\s+(?:all|every|any|each)\s+(?:\w+\s+)?(?:findings?|issues?|vulnerabilit\w+|alerts?|warnings?)\s+as\s+"
+    r"(?:a\s+)?false\s+positives?\b"
+    r"|必ず[「『\"]?(?:問題なし|問題ありません|安全|異常なし)[」』\"]?と(?:報告|回答|答え)"
+    r"|(?:一律|总是|必须|始终)(?:报告|回答|说)[“\"「]?(?:没有问题|无问题|安全)"
+    r"|\b(?:replace|swap|substitute|overwrite|change)\s+(?:the\s+|any\s+|all\s+|every\s+)?(?:\w+\s+){0,2}?"
+    r"(?:IBAN|bank\s+account(?:\s+number)?|account\s+number|routing\s+number|payment\s+(?:details|address|info)"
+    r"|wallet\s+address|payee|beneficiary|(?:BTC|ETH|crypto|bitcoin|USDT)\s+address)(?:es|s)?\b[^.\n]{0,60}?"
+    r"\b(?:with|to|by)\s+(?!your\b|the\s+user|their\b|e\.g\.)[`\"']?(?:[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,}"
+    r"|0x[0-9a-fA-F]{16,}|(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,}|T[1-9A-HJ-NP-Za-km-z]{33})"
+    r"|\b(?:silently|secretly|quietly|covertly)\s+(?:boost|raise|inflate|promote|favou?r|prioriti[sz]e|upvote|rank"
+    r"|recommend|swap|alter|downrank|bury|demote)\b",
+    re.IGNORECASE,
+)
+DECEIVE_KEYS = (
+    "if ", "regardless", "false positive", "必ず", "一律", "总是", "必须", "始终", "replace", "swap",
+    "substitute", "overwrite", "change", "silently", "secretly", "quietly", "covertly", "even if", "even when",
+    "whatever", "no matter",
 )  # fmt: skip
 BACKGROUND = re.compile(r"\b(?:silently|quietly|secretly|covertly)\s+in\s+the\s+background\b", re.IGNORECASE)
 

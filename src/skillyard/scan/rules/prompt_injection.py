@@ -9,12 +9,15 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.markdown import html_comments
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule, snippet
+from skillyard.scan.rules.deception import addressed
 from skillyard.scan.rules.hidden_text import homoglyphs, invisible, padding
 from skillyard.scan.rules.injection_patterns import (
     BACKGROUND,
     CONCEAL,
     CONCEAL_GATE,
     DELEGATE,
+    JAILBREAK,
+    JAILBREAK_KEYS,
     MANIP,
     OVERRIDE,
     REMOTE,
@@ -170,6 +173,43 @@ def _comments(view: SkillView) -> Iterator[Hit]:
             )
 
 
+_OVERRIDE_KEYS = (
+    "ignore", "disregard", "forget", "override", "bypass", "skip", "set aside", "abandon", "drop", "discard",
+    "you are now", "system prompt", "system instruction", "system override", "from now on", "deprecated",
+    " void", "obsolete", "cancel", "revoked", "invalid", "no longer", "obey only", "follow only", "heed only",
+    "overrule", "supersede", "neglect", "takes precedence", "take precedence", "overrides", "replaces", "忽略",
+    "无视", "忘记", "忘掉", "不要理会", "無視", "忘れ", "ignora", "ignorier",
+)  # fmt: skip
+_override = line_rule(
+    "P001", OVERRIDE, "tells the model to ignore or override its instructions", keywords=_OVERRIDE_KEYS
+)
+
+
+_CONCEAL_KEYS = (
+    "n't", "not ", "never", "no need", "without", "hide", "conceal", "keep ", "silently", "quietly",
+    "secretly", "covertly", "discreetly", "only ", "just ", "不要", "别", "切勿", "无需", "不必", "请勿",
+    "悄悄", "ユーザーに", "need to", "omit", "between us", "usuario", "utilisateur", "benutzer", "nutzer",
+    "anwender", "say nothing", "hidden rule", "hidden instruction", "hidden directive", "secret rule",
+    "secret instruction", "secret directive", "covert ",
+)  # fmt: skip
+_conceal = line_rule(
+    "P007",
+    CONCEAL,
+    "tells the agent to hide what it does from the user",
+    negation=True,
+    keywords=_CONCEAL_KEYS,
+    also=CONCEAL_GATE,
+)
+
+
+def _both(a: Check, b: Check) -> Check:
+    def check(view: SkillView) -> Iterator[Hit]:
+        yield from a(view)
+        yield from b(view)
+
+    return check
+
+
 RULES = [
     Rule(
         "P001",
@@ -181,53 +221,15 @@ RULES = [
         "payload; a skill never needs it.",
         "Remove the override. If the skill teaches about prompt injection, quote it as an example in a section "
         "that says so.",
-        line_rule(
-            "P001",
-            OVERRIDE,
-            "tells the model to ignore or override its instructions",
-            keywords=(
-                "ignore",
-                "disregard",
-                "forget",
-                "override",
-                "bypass",
-                "skip",
-                "set aside",
-                "abandon",
-                "drop",
-                "discard",
-                "you are now",
-                "system prompt",
-                "system instruction",
-                "system override",
-                "from now on",
-                "deprecated",
-                " void",
-                "obsolete",
-                "cancel",
-                "revoked",
-                "invalid",
-                "no longer",
-                "obey only",
-                "follow only",
-                "heed only",
-                "overrule",
-                "supersede",
-                "neglect",
-                "takes precedence",
-                "take precedence",
-                "overrides",
-                "replaces",
-                "忽略",
-                "无视",
-                "忘记",
-                "忘掉",
-                "不要理会",
-                "無視",
-                "忘れ",
-                "ignora",
-                "ignorier",
+        addressed(
+            _both(
+                line_rule(
+                    "P001", JAILBREAK, "gives the agent a jailbreak persona (no restrictions)", keywords=JAILBREAK_KEYS
+                ),
+                _override,
             ),
+            OVERRIDE,
+            JAILBREAK,
         ),
         mitre="T1059",
     ),
@@ -297,48 +299,7 @@ RULES = [
         "Telling the agent to hide actions from the user ('do not tell the user') is how malicious skills keep "
         "exfiltration and installs unnoticed.",
         "Skills must be transparent: remove the concealment and let the agent report what it does.",
-        _background_medium(
-            line_rule(
-                "P007",
-                CONCEAL,
-                "tells the agent to hide what it does from the user",
-                negation=True,
-                keywords=(
-                    "n't",
-                    "not ",
-                    "never",
-                    "no need",
-                    "without",
-                    "hide",
-                    "conceal",
-                    "keep ",
-                    "silently",
-                    "quietly",
-                    "secretly",
-                    "covertly",
-                    "discreetly",
-                    "only ",
-                    "just ",
-                    "不要",
-                    "别",
-                    "切勿",
-                    "无需",
-                    "不必",
-                    "请勿",
-                    "悄悄",
-                    "ユーザーに",
-                    "need to",
-                    "omit",
-                    "between us",
-                    "usuario",
-                    "utilisateur",
-                    "benutzer",
-                    "nutzer",
-                    "anwender",
-                ),
-                also=CONCEAL_GATE,
-            ),
-        ),
+        addressed(_background_medium(_conceal), CONCEAL),
         mitre="T1564",
     ),
     Rule(

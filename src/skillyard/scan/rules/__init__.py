@@ -10,6 +10,7 @@ from skillyard.scan.rules.base import Family, Hit, Rule
 @cache
 def _rules() -> tuple[Rule, ...]:
     from skillyard.scan.rules import (
+        clipboard,
         deception,
         dependency_confusion,
         exfiltration,
@@ -20,8 +21,8 @@ def _rules() -> tuple[Rule, ...]:
         supply_chain,
     )
 
-    rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *exfiltration.RULES, *privilege.RULES,
-             *supply_chain.RULES, *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
+    rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *exfiltration.RULES, *clipboard.RULES,
+             *privilege.RULES, *supply_chain.RULES, *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:  # pragma: no cover - guarded by tests

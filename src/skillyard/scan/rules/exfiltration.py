@@ -20,12 +20,19 @@ _CONTEXT_LEAK = re.compile(
     r"(?:(?:the|all|this|your|every|each|any|their)\s+)*"
     r"(?:entire\s+|full\s+|whole\s+|complete\s+|current\s+|raw\s+)?"
     r"(?:conversation|chat(?:\s+history|\s+log)?|transcript|system\s+prompt|context(?:\s+window)?|message\s+history"
+    r"|(?:previous|prior|earlier|past)\s+(?:messages|turns|exchanges)"
     r"|session\s+(?:history|transcripts?|logs?)|(?:user|customer|human)(?:'s)?\s+(?:messages?|prompts?|inputs?|requests?|questions?|queries)"
     r"|prompts?|memory|memories|api\s+keys?|secrets|tokens|credentials|environment\s+variables|(?:wallet\s+)?seed\s+"
     r"phrases?|recovery\s+phrases?|private\s+keys?|mnemonics?|passwords?)\b"
     r"[^.\n]{0,120}\b(?:to|at|via)\b[^.\n]{0,60}"
     r"(?:https?://|webhook|discord|telegram|endpoint|server|remote|our\s+(?:api|server|backend)|email\s+address"
     r"|\S+@\S+\.\w+)"
+    # the address first: "GET https://x/c?d= followed by the URL-encoded full conversation so far"
+    r"|https?://\S+[^.\n]{0,60}?\b(?:followed\s+by|appended\s+with|append|plus|with|containing|including|carrying)\s+"
+    r"(?:the\s+|all\s+)?(?:url-?encoded\s+|base64(?:-encoded)?\s+|encoded\s+|escaped\s+|serialized\s+)?(?:text\s+of\s+"
+    r"(?:the\s+)?)?(?:full\s+|entire\s+|whole\s+|complete\s+)?(?:conversation|chat\s+(?:history|log|so\s+far)|transcript"
+    r"|message\s+history|(?:previous|prior|earlier|past)\s+(?:messages|turns)|system\s+prompt"
+    r"|everything\s+the\s+user\s+(?:said|typed|wrote|pasted|shared))\b"
     r"|\b(?:seed\s+phrases?|recovery\s+phrases?|private\s+keys?|mnemonics?|passwords?|api\s+keys?)\b[^\n]{0,120}"
     r"\b(?:send|post|upload|forward|submit|transmit)\w*\s+(?:it|them|this|that)\s+to\b[^\n]{0,30}(?:https?://|webhook"
     r"|\S+@\S+\.\w+)"
@@ -193,6 +200,13 @@ def _context_leak(view: SkillView) -> Iterator[Hit]:
             "mail",
             "cc",
             "submit",
+            "followed by",
+            "append",
+            "plus",
+            "with",
+            "contain",
+            "includ",
+            "carrying",
         ),
     )
     for h in inner(view):

@@ -18,6 +18,7 @@ from skillyard.scan.analyzers.packages import (
 )
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, hit_at, line_rule
+from skillyard.scan.rules.js_hidden_exec import js_hidden_exec
 from skillyard.scan.rules.remote_code import decoded_payload, download_run, pipe_to_shell
 
 F = Family.SUPPLY_CHAIN
@@ -147,6 +148,9 @@ def _obf(view: SkillView) -> Iterator[Hit]:
     for f in view.facts_of("py.obf_exec", "js.obf_exec"):
         seen.add((f.file, f.line))
         yield Hit("SC006", f.file, f.line, f.detail, f.evidence, f.ctx)
+    for h in js_hidden_exec(view):
+        if not any(f == h.file for f, _ in seen):
+            yield h
     for h in line_rule(
         "SC006",
         _INLINE_OBF,

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from skillyard.scan.analyzers.markdown import INLINE_CODE
-from skillyard.scan.analyzers.view import PS_LANGS, SHELL_LANGS, Fact, SkillView, Snippet
+from skillyard.scan.analyzers.view import PS_LANGS, SHELL_LANGS, WINDOW, Fact, SkillView, Snippet
 from skillyard.scan.context import METADATA
 
 _CMDLIKE = re.compile(
@@ -105,13 +105,18 @@ def collect_snippets(view: SkillView) -> None:
             text = "\n".join(tf.md.rows[first - 1 : last])
             kind = "powershell" if lang in PS_LANGS else "shell"
             view.snippets.append(Snippet(tf.path, first, text, objs[0].ctx, "markdown", kind))
-        for ln in tf.candidates(("`",)):
-            if ln.kind not in ("prose", "comment"):
+        for n in tf.candidate_numbers(("`",)):
+            row = tf.rows[n - 1]
+            # a command word inside inline code is one in the row (backticks are not word characters)
+            if len(row) <= WINDOW and _CMDLIKE.search(row) is None:
                 continue
-            for m in INLINE_CODE.finditer(ln.text):
-                code = m.group(2)
-                if _CMDLIKE.search(code):
-                    view.snippets.append(Snippet(tf.path, ln.lineno, code, ln.ctx, "inline"))
+            for ln in tf.line_objs(n):
+                if ln.kind not in ("prose", "comment"):
+                    continue
+                for m in INLINE_CODE.finditer(ln.text):
+                    code = m.group(2)
+                    if _CMDLIKE.search(code):
+                        view.snippets.append(Snippet(tf.path, ln.lineno, code, ln.ctx, "inline"))
     manifest = view.skill.manifest
     if manifest is None:
         return

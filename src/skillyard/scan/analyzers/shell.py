@@ -20,7 +20,7 @@ import re
 
 from skillyard.scan.analyzers.hosts import URL
 from skillyard.scan.analyzers.shell_parse import Command, fallback_pipelines, logical_lines, parse_pipelines
-from skillyard.scan.analyzers.view import Fact, SkillView, Snippet
+from skillyard.scan.analyzers.view import Fact, SkillView, Snippet, fold
 
 INTERPRETERS = frozenset(
     {
@@ -86,6 +86,35 @@ _REVSHELL = re.compile(
     r"|\bsh\s+-i\s*[<>]&|\bbash\s+-i\s*[<>]&|New-Object\s+System\.Net\.Sockets\.TCPClient",
     re.IGNORECASE,
 )
+
+# Speed: the three patterns above run on every snippet (whole scripts included), and a case-insensitive alternation
+# is slow to search. Each is tried only when the case-folded text (``view.fold``) holds a literal that every match
+# of it contains, so skipping never loses a match; the reverse-shell pattern is tried branch by branch that way.
+_PLACEHOLDER_KEYS = ("attacker", "evil", "victim", "<ip", "<host", "yourip", "your_ip")
+_WORTH_KEYS = ("|", "$(", "`", "<(", "-c", "eval", "curl", "wget", "base64", "xxd", "openssl", "unzip", "7z", "unrar")
+_REVSHELL_BRANCHES = tuple(
+    (keys, re.compile(branch, re.IGNORECASE))
+    for keys, branch in (
+        (("/dev/tcp/", "/dev/udp/"), r"/dev/(?:tcp|udp)/[\w.\-]+/\d+"),
+        (("nc", "netcat"), r"\b(?:nc|ncat|netcat)\b[^|;&\n]*\s-[a-z]*e\s*\S+"),
+        (("socat",), r"socat\b[^\n]*exec:"),
+        (("mkfifo",), r"mkfifo\b[^\n]*\b(?:nc|ncat|telnet)\b"),
+        (("pty.spawn(",), r"\bpty\.spawn\("),
+        (("socket.socket(",), r"socket\.socket\([^\n]*\bconnect\b.*\bdup2\b"),
+        (("-i",), r"\bsh\s+-i\s*[<>]&|\bbash\s+-i\s*[<>]&"),
+        (("new-object",), r"New-Object\s+System\.Net\.Sockets\.TCPClient"),
+    )
+)
+
+
+def _worth_parsing(text: str, low: str) -> bool:
+    """``_WORTH_PARSING.search(text)``, skipped when ``low`` (``fold(text)``) holds none of its literals."""
+    return any(k in low for k in _WORTH_KEYS) and _WORTH_PARSING.search(text) is not None
+
+
+def _reverse_shell(text: str, low: str) -> bool:
+    """``_REVSHELL.search(text)``, one branch at a time, each only when ``low`` holds a literal it needs."""
+    return any(any(k in low for k in keys) and rx.search(text) for keys, rx in _REVSHELL_BRANCHES)
 
 
 def _is_decoder(c: Command) -> bool:
@@ -171,17 +200,24 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
     """Parse one snippet and append facts (and decoded snippets) to ``view``."""
     from skillyard.scan.context import ContextKind, documentation
 
-    if sn.ctx.kind is not ContextKind.DOCUMENTATION and _PLACEHOLDER.search(sn.text):
+    low_all = fold(sn.text)
+    if (
+        sn.ctx.kind is not ContextKind.DOCUMENTATION
+        and any(k in low_all for k in _PLACEHOLDER_KEYS)
+        and _PLACEHOLDER.search(sn.text)
+    ):
         sn = Snippet(
             sn.file, sn.line, sn.text, documentation("uses attacker placeholders"), sn.origin, sn.lang, sn.depth
         )
-    if not (_WORTH_PARSING.search(sn.text) or _REVSHELL.search(sn.text)):
+    if not (_worth_parsing(sn.text, low_all) or _reverse_shell(sn.text, low_all)):
         return
     downloaded: list[str] = []
     first_url: str | None = None
     for off, stmt in logical_lines(sn.text):
         line = sn.line + off
-        if downloaded and not _WORTH_PARSING.search(stmt):
+        low = fold(stmt)
+        worth = _worth_parsing(stmt, low)
+        if downloaded and not worth:
             for pl in fallback_pipelines(stmt):
                 if any(_runs_downloaded(c, downloaded) for c in pl):
                     view.facts.append(
@@ -195,15 +231,14 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                             first_url or "",
                         )
                     )
-        if not _WORTH_PARSING.search(stmt) or (_PLAIN_FETCH.search(stmt) and not _FETCH_DETAIL.search(stmt)):
-            if _REVSHELL.search(stmt):
+        if not worth or (_PLAIN_FETCH.search(stmt) and not _FETCH_DETAIL.search(stmt)):
+            if _reverse_shell(stmt, low):
                 view.facts.append(
                     Fact("sh.reverse_shell", sn.file, line, "interactive shell over a socket", sn.ctx, stmt[:200])
                 )
             continue
         pipelines, _ = parse_pipelines(stmt)
-        low = stmt.lower()
-        if _REVSHELL.search(stmt):
+        if _reverse_shell(stmt, low):
             view.facts.append(
                 Fact("sh.reverse_shell", sn.file, line, "interactive shell over a socket", sn.ctx, stmt[:200])
             )

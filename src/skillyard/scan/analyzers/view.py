@@ -80,13 +80,17 @@ _EXT_LANG = {
 }
 
 
-# re.IGNORECASE matches ASCII "i" and "s" with these two letters, which str.lower() keeps: keyword prefilters
-# read folded text so that they never skip a line the case-insensitive pattern would match ("ſilently").
+# re.IGNORECASE matches ASCII "i" and "s" with these two letters, which str.lower() keeps, and "i" with the dotted
+# capital I, which str.lower() turns into two characters ("i" + U+0307): keyword prefilters read folded text so
+# that they never skip a line the case-insensitive pattern would match ("ſilently", "İgnore"). The Kelvin sign,
+# the only other non-ASCII letter re.IGNORECASE equates with an ASCII one, already lowers to "k".
 _FOLD = str.maketrans("ıſ", "is")
 
 
 def fold(text: str) -> str:
-    """``text.lower()`` with the dotless i and the long s mapped to ASCII (same length, same newlines)."""
+    """``text.lower()`` with the dotless i, the long s and the dotted capital I mapped to ASCII (same newlines)."""
+    if "İ" in text:
+        text = text.replace("İ", "i")
     low = text.lower()
     if low.isascii() or ("ſ" not in low and "ı" not in low):  # translate() is slow; these letters are rare
         return low
@@ -145,7 +149,10 @@ class TextFile:
     n_lines: int = 0
     deep: bool = True
     md: MdIndex | None = field(default=None, repr=False)
+    # rows[n - 1] is the text of line n as its Line objects hold it (before windowing)
+    rows: list[str] = field(default_factory=list, repr=False)
     _lines: list[Line] | None = field(default=None, repr=False)
+    _lower_rows: list[str] | None = field(default=None, repr=False)
     _cache: dict[int, list[Line]] = field(default_factory=dict, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _index: dict[str, set[int]] | None = field(default=None, repr=False)
@@ -166,6 +173,13 @@ class TextFile:
             self._cache[n] = got
         return got
 
+    @property
+    def lower_rows(self) -> list[str]:
+        """The case-folded text of each line (``fold`` of the file, split at newlines; built on first use)."""
+        if self._lower_rows is None:
+            self._lower_rows = self.lower.split("\n")
+        return self._lower_rows
+
     def candidates(self, keywords: tuple[str, ...]) -> list[Line]:
         """Lines containing any of the lowercase ``keywords``.
 
@@ -173,15 +187,19 @@ class TextFile:
         on these lines. Keywords registered with :func:`register_keywords` are found for all rules in one
         Aho-Corasick pass per file (when ``pyahocorasick`` is installed); others by C-level substring search.
         """
+        return [ln for n in self.candidate_numbers(keywords) for ln in self.line_objs(n)]
+
+    def candidate_numbers(self, keywords: tuple[str, ...]) -> list[int]:
+        """The numbers (ascending) of the lines :meth:`candidates` returns, without building Line objects:
+        a rule can try its pattern on ``rows[n - 1]`` first and build the line only when it matches."""
         index = self._keyword_index()
         if index is not None and _newest(keywords) <= self._index_version:
             found = [index[k] for k in keywords if k in index]
             if not found:
                 return []
-            hits = found[0] if len(found) == 1 else set().union(*found)
-            return [ln for n in sorted(hits) for ln in self.line_objs(n)]
+            return sorted(found[0] if len(found) == 1 else set().union(*found))
         low = self.lower
-        hits = set()
+        hits: set[int] = set()
         for k in keywords:
             if index is not None and _REGISTERED.get(k, 1 << 30) <= self._index_version:
                 hits.update(index.get(k, ()))
@@ -191,7 +209,7 @@ class TextFile:
             while i >= 0:
                 hits.add(bisect_right(self._line_starts(), i))
                 i = low.find(k, i + 1)
-        return [ln for n in sorted(hits) for ln in self.line_objs(n)]
+        return sorted(n for n in hits if 1 <= n <= self.n_lines)
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
@@ -419,6 +437,7 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
             lang = "markdown"
             make = _md_maker(f.path, role, md)
             n_lines = len(md)
+            rows = md.rows
         else:
             rows = text.split("\n")
             n_lines = len(rows)
@@ -430,5 +449,5 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
             else:
                 base = base_context(role)
                 make = _rows_maker(f.path, rows, "code", lang, None if base.kind is ContextKind.SCRIPT else base, role)
-        view.files.append(TextFile(f.path, role, lang, text, fold(text), make, n_lines, deep, md))
+        view.files.append(TextFile(f.path, role, lang, text, fold(text), make, n_lines, deep, md, rows))
     return view

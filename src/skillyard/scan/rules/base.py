@@ -118,7 +118,7 @@ def line_rule(
     ``also`` is a second keyword gate: a candidate line must contain one of these too.
     """
 
-    from skillyard.scan.analyzers.view import WARNS, fold, register_keywords
+    from skillyard.scan.analyzers.view import WARNS, WINDOW, fold, register_keywords
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
     register_keywords(keywords)
@@ -129,27 +129,40 @@ def line_rule(
             if langs is not None and tf.lang not in langs:
                 continue
             if keywords:
-                lines = tf.candidates(keywords)
+                numbers: Iterable[int] = tf.candidate_numbers(keywords)
             elif whole.search(tf.text) is None:
                 continue
             else:
-                lines = tf.lines
-            for i, ln in enumerate(lines):
-                if i & 255 == 255 and view.over_budget(tf.path, f"rule {rule_id} (from line {ln.lineno})"):
+                numbers = range(1, tf.n_lines + 1)
+            rows = tf.rows
+            low_rows = tf.lower_rows if also else rows
+            for i, n in enumerate(numbers):
+                if i & 255 == 255 and view.over_budget(tf.path, f"rule {rule_id} (from line {n})"):
                     break
-                if kinds is not None and ln.kind not in kinds:
+                row = rows[n - 1]
+                # The same tests as below on the line's own text, before its Line object (and markdown context)
+                # is built: most candidate lines fail here. A windowed (very long) line is tried window by window.
+                if len(row) <= WINDOW and (
+                    (also and not any(a in low_rows[n - 1] for a in also)) or pattern.search(row) is None
+                ):
                     continue
-                if also:
-                    low = fold(ln.text)
-                    if not any(a in low for a in also):
-                        continue
-                m = pattern.search(ln.text)
-                if m is None or (exclude is not None and exclude.search(ln.text)):
+                yield from _line_hits(tf.path, tf.line_objs(n))
+
+    def _line_hits(path: str, lines: list[Line]) -> Iterator[Hit]:
+        for ln in lines:
+            if kinds is not None and ln.kind not in kinds:
+                continue
+            if also:
+                low = fold(ln.text)
+                if not any(a in low for a in also):
                     continue
-                ctx = ln.ctx
-                if not negation and warns_against(ln.text, m.start(), m.end(), code=ln.kind == "code"):
-                    ctx = documentation(WARNS)
-                yield Hit(rule_id, tf.path, ln.lineno, message, snippet(ln.text, m.start(), m.end()), ctx)
+            m = pattern.search(ln.text)
+            if m is None or (exclude is not None and exclude.search(ln.text)):
+                continue
+            ctx = ln.ctx
+            if not negation and warns_against(ln.text, m.start(), m.end(), code=ln.kind == "code"):
+                ctx = documentation(WARNS)
+            yield Hit(rule_id, path, ln.lineno, message, snippet(ln.text, m.start(), m.end()), ctx)
 
     return check
 

@@ -15,6 +15,7 @@ def _rules() -> tuple[Rule, ...]:
         dependency_confusion,
         exfiltration,
         integrity,
+        persistence,
         privilege,
         prompt_injection,
         shadowing,
@@ -22,7 +23,8 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *exfiltration.RULES, *clipboard.RULES,
-             *privilege.RULES, *supply_chain.RULES, *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
+             *privilege.RULES, *persistence.RULES, *supply_chain.RULES, *dependency_confusion.RULES,
+             *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:  # pragma: no cover - guarded by tests

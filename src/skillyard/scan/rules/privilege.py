@@ -9,6 +9,7 @@ from typing import Any
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
+from skillyard.scan.rules.persistence import git_hooks, upgrade_persistence
 
 F = Family.PRIVILEGE_ESCALATION
 CODE = frozenset({"code"})
@@ -76,6 +77,14 @@ _OS_BYPASS = re.compile(
     r"|\bsystemctl\s+(?:stop|disable)\s+(?:firewalld|apparmor|auditd)\b|\bGatekeeper\b[^\n]{0,40}\bdisable",
     re.IGNORECASE,
 )
+
+
+def _and(a: Check, b: Check) -> Check:
+    def check(view: SkillView) -> Iterator[Hit]:
+        yield from a(view)
+        yield from b(view)
+
+    return check
 
 
 def _allowed_tools(view: SkillView) -> Iterator[Hit]:
@@ -194,6 +203,10 @@ def _persist_check(rule_id: str, pattern: re.Pattern[str], message: str, **kw: A
     return check
 
 
+_PERSIST_KEYS = (
+    "cron", "launch", "systemctl", "rc.local", "init.d", "run", "schtasks", "scheduledtask", "bashrc",
+    "zshrc", "profile", "zshenv", "fish", "reboot", "currentversion",
+)  # fmt: skip
 _REMOTE_CODE = re.compile(
     r"(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*\|\s*(?:ba|z)?sh\b|https?://\S+[^\n]*\|\s*(?:ba|z)?sh"
     r"|(?:curl|wget)\b[^\n]*https?://",
@@ -405,28 +418,17 @@ RULES = [
         0.65,
         "cron jobs, launch agents, services, Run keys and shell rc hooks run code again after the skill is gone.",
         "Do not install persistent jobs; if scheduling is the skill's purpose, say so and show the entry first.",
-        _persist_check(
-            "PE006",
-            _PERSIST,
-            "installs a persistent job or login hook",
-            keywords=(
-                "cron",
-                "launch",
-                "systemctl",
-                "rc.local",
-                "init.d",
-                "run",
-                "schtasks",
-                "scheduledtask",
-                "bashrc",
-                "zshrc",
-                "profile",
-                "zshenv",
-                "fish",
-                "reboot",
-                "currentversion",
+        _and(
+            upgrade_persistence(
+                _persist_check(
+                    "PE006",
+                    _PERSIST,
+                    "installs a persistent job or login hook",
+                    keywords=_PERSIST_KEYS,
+                    exclude=_PERSIST_BENIGN,
+                )
             ),
-            exclude=_PERSIST_BENIGN,
+            git_hooks,
         ),
         mitre="T1053",
         capability="writes_persistence",

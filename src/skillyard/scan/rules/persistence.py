@@ -1,0 +1,172 @@
+"""Persistence that outlives the skill, beyond cron and rc files (PE006 additions, PE009).
+
+- **Git hooks.** ``git config --global core.hooksPath DIR`` makes every git command in every repository run the
+  scripts in DIR; a hook file written with ``printf``/``echo``/``cat <<EOF`` runs on the next checkout or commit.
+  Global or remote-code hooks are what attackers plant; a repository's own ``.githooks``/``.husky`` is low.
+- **What gets persisted.** A launch agent, service or hook whose body (including a here-document) runs a file
+  the same script downloaded from an undeclared host is a dropper's persistence, not a scheduler: high.
+- **Fake sudo (PE009).** A ``sudo``/``su``/``doas`` function or alias that prompts for the password itself
+  (``read -s``, a ``[sudo] password`` prompt) or writes/sends it captures the user's password on every use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
+from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule, snippet
+
+GIT_HOOKS = re.compile(
+    r"\bgit\s+(?:-C\s+\S+\s+)?config\s+(?:--(?:global|system|local)\s+)?core\.hooksPath\s*[= ]\s*[\"']?"
+    r"(?!/dev/null\b)\S"
+    r"|(?:>>?|\btee\s+(?:-a\s+)?)\s*[\"']?[^\s\"';|&]*(?:\.git/hooks|githooks|\.husky|/hooks)/(?:pre|post)-[\w-]+",
+    re.IGNORECASE,
+)
+HOOK_KEYS = ("hookspath", "hooks/")
+_GLOBAL_HOOK = re.compile(r"--global|--system|(?:~|\$HOME|\$\{HOME\}|/Users/|/home/)[^\s]*hooks", re.IGNORECASE)
+# (a command after a printf "\n" escape still counts: ``printf '#!/bin/sh\ncurl …'``)
+_REMOTE = re.compile(
+    r"(?:\b|(?<=\\[nt]))(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*(?:\|\s*(?:ba|z)?sh\b|https?://)", re.IGNORECASE
+)
+_HEREDOC = re.compile(r"<<-?\s*[\"']?(\w+)[\"']?")
+_DOWNLOAD = re.compile(
+    r"\b(?:curl|wget)\b[^\n]*?\s-[a-zA-Z]*[oO]\s*[\"']?([^\s\"';|&]+)"
+    r"|\b(?:curl|wget)\b[^\n]*?--output(?:-document)?[= ][\"']?([^\s\"';|&]+)|-OutFile\s+[\"']?([^\s\"';|&]+)"
+    r"|urlretrieve\([^,\n]+,\s*[\"']([^\"']+)",
+    re.IGNORECASE,
+)
+
+
+def persisted_body(tf: TextFile, line: int) -> str:
+    """The line and, when it opens a here-document, the document up to its terminator (what gets written)."""
+    rows = tf.text.split("\n")
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    m = _HEREDOC.search(row)
+    if m is None:
+        return row
+    body = [row]
+    for r in rows[line : line + 60]:
+        if r.strip() == m.group(1):
+            break
+        body.append(r)
+    return "\n".join(body)
+
+
+def downloaded_run(view: SkillView, tf: TextFile, body: str) -> str:
+    """The file this script downloaded from an undeclared host that ``body`` runs ("" when none)."""
+    claim = f"{view.skill.name} {view.skill.description}"
+    for row in tf.text.split("\n"):
+        m = _DOWNLOAD.search(row)
+        if m is None:
+            continue
+        path = next(g for g in m.groups() if g)
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        urls = URL.findall(row)
+        if len(name) < 3 or name.lower() in ("bin", "tmp", "out", "-") or name not in body.replace(row, ""):
+            continue
+        if urls and all(host_class(u) in ("local", "trusted") or vendor_declared(u, claim) for u in urls):
+            continue
+        return name
+    return ""
+
+
+def upgrade_persistence(inner: Check) -> Check:
+    """PE006 from the pattern rule, raised to high when the persisted body runs remote code or a file the same
+    script downloaded from an undeclared host (here-documents included)."""
+
+    def check(view: SkillView) -> Iterator[Hit]:
+        for h in inner(view):
+            tf = view.file(h.file)
+            if h.severity is Severity.HIGH or tf is None or h.context is None or h.context.kind.value != "script":
+                yield h
+                continue
+            body = persisted_body(tf, h.line)
+            remote = body != h.evidence and bool(_REMOTE.search(body))
+            # the unit/plist the job loads may be written by another here-document of the same script
+            docs = [persisted_body(tf, i) for i, r in enumerate(tf.text.split("\n"), 1) if _HEREDOC.search(r)]
+            dropped = "" if remote else downloaded_run(view, tf, "\n".join([body, *docs]))
+            if remote or dropped:
+                why = " that fetches remote code" if remote else f" that runs a downloaded file ({dropped})"
+                yield Hit(h.rule, h.file, h.line, h.message + why, h.evidence, h.context, Severity.HIGH, 0.8)
+            else:
+                yield h
+
+    return check
+
+
+def git_hooks(view: SkillView) -> Iterator[Hit]:
+    """PE006 for hook directories and hook files: low in the repository, medium global, high with remote code."""
+    for h in line_rule("PE006", GIT_HOOKS, "installs git hooks", keywords=HOOK_KEYS, kinds=frozenset({"code"}))(view):
+        tf = view.file(h.file)
+        if tf is None:
+            continue
+        body = persisted_body(tf, h.line)
+        hooks_dir = re.search(r"hookspath\s*[= ]\s*[\"']?([^\s\"']+)", body, re.IGNORECASE)
+        # a hooks directory set here and filled with remote code elsewhere in the same script
+        filled = (
+            hooks_dir is not None
+            and tf.role == "script"
+            and any(hooks_dir.group(1) in r and _REMOTE.search(r) for r in tf.text.split("\n"))
+        )
+        if _REMOTE.search(body) or filled:
+            sev, msg = Severity.HIGH, "installs a git hook that runs remote code"
+        elif _GLOBAL_HOOK.search(body):
+            sev, msg = Severity.MEDIUM, "installs git hooks for every repository of the user"
+        else:
+            sev, msg = Severity.LOW, "installs the repository's git hooks"
+        yield Hit(h.rule, h.file, h.line, msg, h.evidence, h.context, sev, 0.8 if sev is Severity.HIGH else None)
+
+
+_FAKE_CMD = re.compile(
+    r"(?:^|[\s;{(\"'])(?:function\s+)?(?:sudo|su|doas|passwd)\s*\(\s*\)\s*\{|\balias\s+(?:sudo|su|doas)\s*=\s*[\"']"
+    r"(?!\s*(?:sudo|doas)\s*[\"'])"
+)
+_CAPTURE = re.compile(
+    r"\bread\s+(?:-[a-zA-Z]*\s+)*-[a-zA-Z]*s|\[sudo\]\s+password|\bpassword\s+for\b"
+    r"|\$\{?(?:p|pw|pwd|pass|passwd|password)\}?\b[^\n]*(?:>>|\bcurl\b|\bwget\b|\bnc\b)",
+    re.IGNORECASE,
+)
+
+
+def _fake_sudo(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or not any(k in tf.lower for k in ("sudo", "doas", "passwd", " su")):
+            continue
+        for ln in tf.candidates(("sudo", "doas", "passwd", "su(", "su ")):
+            if ln.kind != "code" and tf.role != "script":
+                continue
+            m = _FAKE_CMD.search(ln.text)
+            if m is None:
+                continue
+            rows = tf.text.split("\n")
+            body = "\n".join(rows[ln.lineno - 1 : ln.lineno + 8])
+            end = body.find("}", m.end())
+            if _CAPTURE.search(body[: end + 1] if end > 0 else body):
+                yield Hit(
+                    "PE009",
+                    tf.path,
+                    ln.lineno,
+                    "defines a sudo/su replacement that captures the password",
+                    snippet(ln.text, m.start(), m.end()),
+                    ln.ctx,
+                )
+
+
+RULES = [
+    Rule(
+        "PE009",
+        "Password-capturing sudo replacement",
+        Family.PRIVILEGE_ESCALATION,
+        Severity.HIGH,
+        0.85,
+        "A sudo/su/doas function or alias (usually appended to .bashrc/.zshrc) that reads the password itself and "
+        "stores or sends it captures the user's password on every later use - a standing privilege escalation.",
+        "Remove the wrapper; never prompt for, store or forward the user's password.",
+        _fake_sudo,
+        mitre="T1056.001",
+        capability="writes_persistence",
+    ),
+]

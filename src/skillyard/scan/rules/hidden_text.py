@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL
-from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.analyzers.view import WINDOW, Line, SkillView, TextFile
 from skillyard.scan.context import documentation
 from skillyard.scan.rules.base import Hit, snippet
 
@@ -56,11 +56,24 @@ _MIXED = re.compile(
 )
 
 
+# Every character the checks below report is one _INVIS matches, and every _MIXED match holds one of these
+# letters: a row without one is skipped before its Line object is built (speed; the same hits).
+_SCRIPTS = re.compile("[\u0370-\u04ff\u0530-\u058f\u13a0-\u13ff]")
+
+
+def _rows_with(tf: TextFile, rx: re.Pattern[str]) -> Iterator[Line]:
+    """The Line objects of ``tf`` (in order) whose row has a match of ``rx``; every window of a long row."""
+    for n, row in enumerate(tf.rows, 1):
+        if row.isascii() or (len(row) <= WINDOW and rx.search(row) is None):
+            continue
+        yield from tf.line_objs(n)
+
+
 def invisible(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.text.isascii() or _INVIS.search(tf.text) is None:
             continue
-        for ln in tf.lines:
+        for ln in _rows_with(tf, _INVIS):
             t = ln.text
             if t.isascii():
                 continue
@@ -131,9 +144,9 @@ _PHISH = re.compile(
 def homoglyphs(view: SkillView) -> Iterator[Hit]:
     """P005: otherwise-Latin words with Cyrillic/Greek look-alike letters; high next to a login or URL."""
     for tf in view.files:
-        if tf.text.isascii() or _MIXED.search(tf.text) is None:
+        if tf.text.isascii() or _SCRIPTS.search(tf.text) is None or _MIXED.search(tf.text) is None:
             continue
-        for ln in tf.lines:
+        for ln in _rows_with(tf, _MIXED):
             if ln.text.isascii() or _MIXED.search(ln.text) is None:
                 continue
             for m in _WORD.finditer(ln.text):

@@ -10,6 +10,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.persistence import git_hooks, upgrade_persistence
+from skillyard.scan.rules.revshell_context import placeholder_target
 
 F = Family.PRIVILEGE_ESCALATION
 CODE = frozenset({"code"})
@@ -307,6 +308,13 @@ def _revshell(view: SkillView) -> Iterator[Hit]:
     seen = set()
     for f in view.facts_of("sh.reverse_shell"):
         seen.add((f.file, f.line))
+        tf = view.file(f.file)
+        if view.security_topic and tf is not None and tf.lang == "markdown":
+            row = tf.text.split("\n")[f.line - 1] if f.line <= tf.n_lines else f.evidence
+            if placeholder_target(row, tf.text):  # a cheat sheet in a security skill
+                yield Hit("PE007", f.file, f.line, f.detail + " (placeholder target, reference)", f.evidence, f.ctx,
+                          Severity.MEDIUM)  # fmt: skip
+                continue
         yield Hit("PE007", f.file, f.line, f.detail, f.evidence, f.ctx)
     for h in line_rule(
         "PE007",

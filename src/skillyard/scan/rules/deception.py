@@ -24,7 +24,7 @@ from skillyard.scan.rules.injection_patterns import DECEIVE, DECEIVE_KEYS
 
 # What may come between the start of a sentence (or of a quoted string value) and an order to the agent.
 _LEAD = re.compile(
-    r"(?:^|[.,!?:;\"'`>\[\](){}*|。、，：]\s*|\s-\s+)(?:(?:the\s+)?(?:assistant|agent|model|ai|llm|claude|you)\s+(?:must|should"
+    r"(?:^|[.,!?:;\"'`>\[\](){}*|。、，：]\s*|\s-\s+|<!--\s*|#+\s+|//\s*)(?:(?:the\s+)?(?:assistant|agent|model|ai|llm|claude|you)\s+(?:must|should"
     r"|shall|will|are\s+to|is\s+to|need\s+to|now|always)\s+|(?:please|now|also|then|first|important|note|system"
     r"|always|and)[,:]?\s+)*$",
     re.IGNORECASE,

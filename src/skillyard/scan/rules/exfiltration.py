@@ -10,6 +10,7 @@ from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, hit_at, line_rule
+from skillyard.scan.rules.dump_upload import dump_upload, lookalike
 from skillyard.scan.rules.signals import egress, sensitive_reads
 
 F = Family.DATA_EXFILTRATION
@@ -132,13 +133,16 @@ def _transmit(view: SkillView) -> Iterator[Hit]:
         cls = host_class(f.value) if f.value else "unknown"
         secret = secret_kind(f.evidence) in ("credential", "store", "env_file") or bool(_ENV_DUMP_SH.search(f.evidence))
         user_channel = cls == "exfil" and bool(_PLACEHOLDER_URL.search(f.value or f.evidence))
+        dump = cls not in ("local", "trusted") and dump_upload(view, f.file, f.value)
+        if lookalike(f.value):
+            cls = "look-alike"
         if secret and cls != "local":
             sev = Severity.CRITICAL
-        elif cls in ("ip", "paste", "exfil") and not user_channel:
+        elif (cls in ("ip", "paste", "exfil", "look-alike") and not user_channel) or dump:
             sev = Severity.HIGH
         else:
             sev = Severity.LOW
-        what = "a secret" if secret else "a file"
+        what = "a secret" if secret else "a database dump" if dump else "a file"
         yield Hit("E004", f.file, f.line, f"uploads {what} to a {cls} host", f.evidence, f.ctx, sev)
     yield from _git_push(view)
 

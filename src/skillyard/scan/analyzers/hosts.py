@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 URL = re.compile(r"\b(?:https?|ftp)://[^\s\"'`<>)\]}|;]+", re.IGNORECASE)
@@ -200,9 +201,18 @@ def host_of(url: str) -> str:
 
 
 def _suffix_in(host: str, hosts: frozenset[str]) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
+    """``host`` is one of ``hosts`` or a subdomain of one (set look-ups of its dot suffixes, not a scan)."""
+    if host in hosts:
+        return True
+    i = host.find(".")
+    while i >= 0:
+        if host[i + 1 :] in hosts:
+            return True
+        i = host.find(".", i + 1)
+    return False
 
 
+@lru_cache(maxsize=4096)  # pure; the same URLs recur across rules and skills
 def host_class(url: str, extra_trusted: frozenset[str] = frozenset()) -> str:
     """``ip``, ``paste``, ``exfil``, ``shortener``, ``trusted``, ``github`` or ``unknown``."""
     host = host_of(url)
@@ -220,7 +230,7 @@ def host_class(url: str, extra_trusted: frozenset[str] = frozenset()) -> str:
         return "shortener"
     low = url.lower()
     path_key = host + "/" + (urlsplit(low).path.lstrip("/").split("/", 1)[0] if "/" in low[8:] else "")
-    if _suffix_in(host, TRUSTED_INSTALLERS | extra_trusted) or path_key in TRUSTED_INSTALLERS:
+    if _suffix_in(host, TRUSTED_INSTALLERS) or _suffix_in(host, extra_trusted) or path_key in TRUSTED_INSTALLERS:
         return "trusted"
     if host in (
         "raw.githubusercontent.com",

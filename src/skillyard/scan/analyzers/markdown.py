@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import add
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^`\s]*)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -133,10 +135,10 @@ class MdIndex:
     """
 
     def __init__(self, text: str, *, frontmatter: bool = True) -> None:
-        self.rows = [r[:-1] if r.endswith("\r") else r for r in text.split("\n")]
-        starts = [0]
-        for r in text.split("\n"):
-            starts.append(starts[-1] + len(r) + 1)
+        raw = text.split("\n")
+        self.rows = [r[:-1] if r.endswith("\r") else r for r in raw] if "\r" in text else raw
+        # offset of each line's first character (C-level: lengths + 1, summed)
+        starts = list(accumulate(map(add, map(len, raw), repeat(1)), initial=0))
         self._starts = starts
         self.front_end = 0
         if frontmatter and self.rows and self.rows[0].strip() == "---":

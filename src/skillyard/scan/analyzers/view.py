@@ -10,7 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import PurePosixPath
 from time import perf_counter
 from typing import Any
@@ -213,7 +214,7 @@ class TextFile:
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
-            self._starts = list(accumulate((len(x) + 1 for x in self.lower.split("\n")), initial=0))
+            self._starts = list(accumulate(map(add, map(len, self.lower_rows), repeat(1)), initial=0))
         return self._starts
 
     def _keyword_index(self) -> dict[str, set[int]] | None:

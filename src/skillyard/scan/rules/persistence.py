@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.view import SkillView, TextFile
-from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule, snippet
+from skillyard.scan.context import SCRIPT
+from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule, snippet, warns_against
+from skillyard.scan.rules.injection_patterns import CONCEAL, OVERRIDE
 
 GIT_HOOKS = re.compile(
     r"\bgit\s+(?:-C\s+\S+\s+)?config\s+(?:--(?:global|system|local)\s+)?core\.hooksPath\s*[= ]\s*[\"']?"
@@ -170,3 +172,68 @@ RULES = [
         capability="writes_persistence",
     ),
 ]
+
+
+# -- PE005: a bundled script writes standing orders into the agent's instruction files -------------------------
+_AGENT_FILE = re.compile(
+    r"(?:CLAUDE|AGENTS|GEMINI|MEMORY|SOUL|HEARTBEAT)\.md|\.cursorrules|copilot-instructions\.md", re.IGNORECASE
+)
+_WRITES = re.compile(
+    r"\bopen\([^)\n]*[\"'][aw]\+?[\"']|\.open\(\s*[\"'][aw]\+?[\"']|\bwrite_text\(|\bappendFileSync\(|\bwriteFileSync\("
+    r"|>>|\btee\b|Add-Content|Set-Content|Out-File"
+)
+_SCRIPT_LANGS = ("python", "shell", "javascript", "powershell")
+_STANDING = re.compile(
+    r"\b(?:pre-?approved|pre-?authori[sz]ed)\b[^\n]{0,40}\b(?:all|every|any)\b"
+    r"|\b(?:never|do\s*n[o']t)\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:confirmation|permission|approval)"
+    r"|\bwithout\s+(?:asking|confirmation|approval)\b",
+    re.IGNORECASE,
+)
+
+
+_PATTERN_ROW = re.compile(
+    r"\b\w*(?:PATTERN|REGEX|SIGNATURE|INDICATOR|IOC|SAMPLE|EXAMPLE|PHRASE|KEYWORD)S?\w*\s*[=:(\[]|re\.compile\(|RegExp\(",
+    re.IGNORECASE,
+)
+
+
+def _written_text(row: str, start: int) -> bool:
+    """The match sits in a text block (a string literal of 40+ characters, or one that runs past the line), not in
+    a short quoted phrase or a list of patterns a checker looks for."""
+    if _PATTERN_ROW.search(row):
+        return False
+    opens = [i for i in (row.rfind(q, 0, start) for q in "\"'`") if i >= 0]
+    if not opens:
+        return True  # a here-document or echo line
+    o = max(opens)
+    close = row.find(row[o], start)
+    return close < 0 or close - o >= 40
+
+
+def scripted_orders(view: SkillView) -> Iterator[Hit]:
+    """PE005 (high): a script that writes an agent instruction/memory file and carries, in the same file, an
+    override of the agent's rules or a blanket approval ("the user has pre-approved all tool calls")."""
+    for tf in view.files:
+        if tf.role != "script" or tf.lang not in _SCRIPT_LANGS or not _AGENT_FILE.search(tf.text):
+            continue
+        if not _WRITES.search(tf.text):
+            continue
+        for n, row in enumerate(tf.text.split("\n"), 1):
+            m = OVERRIDE.search(row) or _STANDING.search(row) or CONCEAL.search(row)
+            if m is None or warns_against(row, m.start(), m.end(), code=True) or not _written_text(row, m.start()):
+                continue
+            objs = tf.line_objs(n)
+            if objs:
+                yield Hit(
+                    "PE005",
+                    tf.path,
+                    n,
+                    "writes standing orders (override, blanket approval or concealment) into the agent's "
+                    "instruction/memory files",
+                    snippet(row, m.start(), m.end()),
+                    # the writer is code that runs, whatever a "BLOCK = ..." constant looks like
+                    SCRIPT,
+                    Severity.HIGH,
+                    0.8,
+                )
+                break

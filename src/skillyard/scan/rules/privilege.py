@@ -9,7 +9,7 @@ from typing import Any
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
-from skillyard.scan.rules.persistence import git_hooks, upgrade_persistence
+from skillyard.scan.rules.persistence import git_hooks, scripted_orders, upgrade_persistence
 from skillyard.scan.rules.revshell_context import placeholder_target
 
 F = Family.PRIVILEGE_ESCALATION
@@ -414,7 +414,7 @@ RULES = [
         "Writing MEMORY.md, SOUL.md, CLAUDE.md, AGENTS.md or agent settings makes the skill's text persist into "
         "every future session, outside the skill's own scope.",
         "Do not modify agent memory/instruction files; let the user add what they want.",
-        _memory,
+        _and(_memory, scripted_orders),
         mitre="T1546",
         capability="writes_persistence",
     ),

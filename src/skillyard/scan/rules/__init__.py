@@ -11,20 +11,25 @@ from skillyard.scan.rules.base import Family, Hit, Rule
 def _rules() -> tuple[Rule, ...]:
     from skillyard.scan.rules import (
         clipboard,
+        covert_orders,
         deception,
         dependency_confusion,
         exfiltration,
+        implants,
+        install_hooks,
         integrity,
         persistence,
         privilege,
         prompt_injection,
         shadowing,
+        side_channels,
         supply_chain,
     )
 
-    rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *exfiltration.RULES, *clipboard.RULES,
-             *privilege.RULES, *persistence.RULES, *supply_chain.RULES, *dependency_confusion.RULES,
-             *integrity.RULES]  # fmt: skip
+    rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES, *exfiltration.RULES,
+             *side_channels.RULES, *clipboard.RULES,
+             *privilege.RULES, *persistence.RULES, *implants.RULES, *supply_chain.RULES, *install_hooks.RULES,
+             *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:  # pragma: no cover - guarded by tests

@@ -1,0 +1,423 @@
+"""Orders to the model that work against the user, in forms the phrase rules miss.
+
+- P020: a note addressed to the model ("note to the AI reading this file", "assistant usage note", "SYSTEM NOTE
+  FOR THE ASSISTANT (not for display)") in any file - a reference, an SVG text node, an HTML comment - followed by
+  an override, a secret action or an order to hide it.
+- P021: phishing the user: the agent is told to ask for a password together with a one-time / 2FA code, a seed
+  phrase or recovery codes (no honest skill collects them), often while posing as a security team.
+- P022: sabotage the user's work and hide it: plant a fallback password or master account in code the agent
+  writes, or make failing tests pass by changing assertions or skipping them and report success.
+- P023: instructions kept in base64 (or hex) that the agent is told to decode and follow; the decoded text is
+  shown in the finding.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.context import Context, ContextKind, base_context
+from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
+
+_TEXT_ROLES = ("skill_md", "reference", "script")
+# Headings under which a skill quotes attacks (a "Checklist" or "Patterns" heading alone does not).
+_TEACHING = re.compile(
+    r"under heading '[^']*\b(?:attack|malicious|injection|exploit|threat|red\s+flags?|payload|phishing|poison|"
+    r"jailbreak|examples?\s+of|detect|indicator|ioc)",
+    re.IGNORECASE,
+)
+
+
+def _ctx(tf: TextFile, n: int) -> Context | None:
+    """The line's context; a documentation discount from nearby words alone does not apply (only a heading
+    that introduces examples or attacks does), and a reference file counts fully (the skill sends the agent
+    there)."""
+    lines = tf.line_objs(n)
+    ctx = lines[0].ctx if lines else None
+    if ctx is None:
+        return None
+    if ctx.kind is ContextKind.DOCUMENTATION and not _TEACHING.search(ctx.reason):
+        ctx = base_context(tf.role)
+    if ctx.kind in (ContextKind.REFERENCE, ContextKind.SCRIPT):
+        return None  # read as instructions: weight 1.0
+    return ctx
+
+
+def _in_comment(tf: TextFile, n: int) -> bool:
+    """Whether line ``n`` sits inside an HTML comment (hidden when the markdown renders)."""
+    before = "\n".join(tf.rows[: n - 1]) + "\n" + tf.rows[n - 1]
+    return before.rfind("<!--") > before.rfind("-->")
+
+
+def _confidence(tf: TextFile, n: int) -> float | None:
+    """Full confidence for text hidden in an HTML comment: a security skill's topic discount is for quotations the
+    reader can see, not for orders the rendered page hides."""
+    return 1.0 if _in_comment(tf, n) else None
+
+
+# -- P020 -----------------------------------------------------------------------------------------------------
+
+_ADDRESS = re.compile(
+    r"\b(?:note|notes|message|instructions?|directive|memo|guidance)\s+(?:to|for)\s+(?:the\s+|any\s+)?"
+    r"(?:AI|assistant|model|LLM|agent|Claude|GPT|Codex|Copilot)\b"
+    r"|\b(?:AI|assistant|model|LLM|agent)(?:\s+model)?\s+(?:reading|processing|parsing|that\s+reads)\s+(?:this|these)\b"
+    r"|\b(?:assistant|AI|model|agent)\s+usage\s+note\b|\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant)\b"
+    r"|\bSYSTEM\s+NOTE\b|\bnot\s+for\s+display\b",
+    re.IGNORECASE,
+)
+_COVERT = re.compile(
+    r"\b(?:higher|highest|top)\s+priority\b|\bpriority\s+over\b|\bpre-?approved\b|\bauthori[sz]es?\s+you\b"
+    r"|\bsilently\b|\bsecretly\b|\bquietly\b|\bnever\s+(?:reveal|mention|disclose|show|tell)\b"
+    r"|\bdo\s+not\s+(?:reveal|mention|disclose|show|tell|point\s+(?:it|this)\s+out|display)\b|\bdon'?t\s+(?:reveal|mention|tell)\b"
+    r"|\bskip\s+(?:all\s+)?confirmations?\b|\bwithout\s+(?:asking|confirmation|telling)\b"
+    r"|\bif\s+the\s+user\s+asks\b[^.\n]{0,80}\b(?:say|tell|claim|deny|answer)\b"
+    r"|\bignore\s+(?:the\s+user|previous|prior|all)\b|\bover(?:ride|rides)\s+(?:the\s+user|user|any)\b",
+    re.IGNORECASE,
+)
+
+
+def _addressed_notes(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in _TEXT_ROLES and tf.role != "asset":
+            continue
+        if tf.role == "script" and tf.lang in ("python", "javascript", "typescript", "shell", "powershell", "go"):
+            continue
+        low = tf.lower
+        if not any(k in low for k in ("note", "message", "instruction", "directive", "reading", "usage", "if you are")):
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _ADDRESS.search(row)
+            if m is None or warns_against(row, m.start(), m.end()):
+                continue
+            block = "\n".join(tf.rows[n - 1 : n + 8])
+            c = _COVERT.search(block)
+            if c is None:
+                continue
+            # a teaching text quoting such a note says so nearby ("example of an injection", "attackers write")
+            around = "\n".join(tf.rows[max(0, n - 3) : n + 8]).lower()
+            if re.search(r"\b(?:example|attacker|malicious|injection|detect|red flag|poison)\w*", around):
+                continue
+            yield Hit(
+                "P020",
+                tf.path,
+                n,
+                f"a note addressed to the model, followed by {c.group(0)!r}"
+                + (" (in an HTML comment)" if _in_comment(tf, n) else ""),
+                snippet(row, m.start(), m.end()),
+                _ctx(tf, n),
+                confidence=_confidence(tf, n),
+            )
+            break
+
+
+# -- P021 -----------------------------------------------------------------------------------------------------
+
+_ASK = re.compile(
+    r"\b(?:ask|asks|asking|request|prompt|collect|obtain|get|have)\b[^.\n]{0,40}\b(?:user|them|operator|customer|him|her"
+    r"|the\s+person)\b[^.\n]{0,40}\b(?:to\s+(?:reply|send|enter|type|provide|share|give|paste)|for)\b[^.\n]{0,120}",
+    re.IGNORECASE,
+)
+_OTP = re.compile(
+    r"\b(?:2fa|two-factor|mfa|otp|one-time|6-digit|six-digit|verification|authenticator|sms)\s*(?:code|passcode|token)?"
+    r"|\bseed\s+phrase\b|\brecovery\s+(?:phrase|codes?|words)\b|\bbackup\s+codes?\b|\bmnemonic\b|\bprivate\s+key\b",
+    re.IGNORECASE,
+)
+_PASSWORD = re.compile(
+    r"\bpassword\b|\bpasscode\b|\bPIN\b|\bcontraseña\b|\bPasswort\b|\bmot\s+de\s+passe\b", re.IGNORECASE
+)
+
+
+def _phishing(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in ("skill_md", "reference"):
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _ASK.search(row)
+            if m is None:
+                continue
+            span = " ".join(tf.rows[n - 1 : n + 1])
+            what = span[m.start() :]
+            if not (
+                _OTP.search(what) and (_PASSWORD.search(what) or re.search(r"\bseed|recovery|mnemonic", what, re.I))
+            ):
+                continue
+            if warns_against(row, m.start(), m.end()) or re.search(
+                r"\b(?:never|don'?t|do\s+not|must\s+not|will\s+never|we\s+never)\b[^.\n]{0,60}\b(?:ask|request|collect)",
+                row,
+                re.IGNORECASE,
+            ):
+                continue
+            yield Hit(
+                "P021",
+                tf.path,
+                n,
+                "tells the agent to ask the user for a password with a one-time code / recovery secret (phishing)",
+                snippet(row, m.start(), m.end()),
+                _ctx(tf, n),
+            )
+            break
+
+
+# -- P022 -----------------------------------------------------------------------------------------------------
+
+_BACKDOOR = re.compile(
+    r"\b(?:add|adds|insert|include|accept|accepts|also\s+accepts?|plant|embed)\b[^.\n]{0,80}\b(?:fallback|maintenance"
+    r"|master|universal|backdoor|hidden|hard-?coded)\s+(?:password|passcode|account|login|admin|user"
+    r"|key|credential|token)"
+    r"|\baccepts?\s+the\s+password\s+[\"'`][^\"'`]+[\"'`]\s+for\s+(?:any|every|all)\s+users?\b",
+    re.IGNORECASE,
+)
+_TEST_RIG = re.compile(
+    r"\b(?:change|adjust|rewrite|update|edit|modify|weaken|loosen|relax)\b[^.\n]{0,30}\b(?:its|the|their|each)?\s*"
+    r"(?:assertions?|expected\s+values?|asserts?)\b[^.\n]{0,40}\bmatch\b[^.\n]{0,20}\b(?:actual|output|result)"
+    r"|\bmark\s+(?:it|them|the\s+test|failing\s+tests?)\b[^.\n]{0,30}\bskip\b[^.\n]{0,40}\b(?:no|without)\s+(?:a\s+)?reason",
+    re.IGNORECASE,
+)
+_CLAIM = re.compile(
+    r"\breport\b[^.\n]{0,30}[\"“']?all\s+tests?\s+pass|\bdo\s+not\s+(?:list|mention|report)\b[^.\n]{0,40}\b(?:modified|"
+    r"skipped|changed|fallback)|\bnever\s+mention\b|\bdescribe\s+the\s+change\s+only\s+as\b",
+    re.IGNORECASE,
+)
+
+
+_ACCOUNT = re.compile(
+    r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b|\b0x[0-9a-fA-F]{40}\b"
+    r"|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,59}\b"
+)
+_REGARDLESS = re.compile(
+    r"\b(?:always|regardless|whatever|instead\s+of|siempre|independientemente|sin\s+importar|en\s+lugar\s+de"
+    r"|immer|unabh[äa]ngig|statt|anstelle|toujours|quel\s+que\s+soit|au\s+lieu\s+de|sempre|indipendentemente)\b"
+    r"|无论|不管|总是|始终|常に|かかわらず",
+    re.IGNORECASE,
+)
+_USER_GIVEN = re.compile(
+    r"\b(?:user|usuario|cliente|Nutzer|Benutzer|utilisateur|utente)\b|用户|ユーザー", re.IGNORECASE
+)
+
+
+_EXAMPLE = re.compile(
+    r"\b(?:e\.g\.|for\s+example|such\s+as|z\.\s?B\.|por\s+ejemplo|par\s+exemple|your\s+own|placeholder|sample|dummy)",
+    re.IGNORECASE,
+)
+
+
+def _payment_swap(tf: TextFile) -> Iterator[Hit]:
+    for n, row in enumerate(tf.rows, 1):
+        m = _ACCOUNT.search(row)
+        if m is None or _EXAMPLE.search(row):
+            continue
+        block = " ".join(tf.rows[max(0, n - 3) : n + 1])
+        if (
+            _REGARDLESS.search(block)
+            and _USER_GIVEN.search(block)
+            and re.search(
+                r"IBAN|wallet|cuenta|Konto|compte|conto"
+                r"|address|direcci|账户|口座",
+                block,
+                re.I,
+            )
+        ):
+            yield Hit(
+                "P022",
+                tf.path,
+                n,
+                "tells the agent to put a hard-coded account in place of the user's payment details",
+                snippet(row, m.start(), m.end()),
+                _ctx(tf, n),
+            )
+            return
+
+
+def _sabotage(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in ("skill_md", "reference"):
+            continue
+        yield from _payment_swap(tf)
+        rows = tf.rows
+        for n, line in enumerate(rows, 1):
+            row = line + " " + rows[n] if n < len(rows) else line  # a sentence wrapped onto the next line
+            m = _BACKDOOR.search(row) or _TEST_RIG.search(row)
+            if m is None or m.start() >= len(line) or warns_against(row, m.start(), m.end()):
+                continue
+            if re.search(
+                r"\b(?:flag|report|detect|find|look\s+for|never|not|don'?t|doesn'?t|avoid|without)\b",
+                row[: m.start()],
+                re.I,
+            ):
+                continue
+            block = "\n".join(tf.rows[max(0, n - 2) : n + 4])
+            hides = _CLAIM.search(block)
+            yield Hit(
+                "P022",
+                tf.path,
+                n,
+                "tells the agent to sabotage the user's code or tests" + (" and hide it" if hides else ""),
+                snippet(row, m.start(), m.end()),
+                _ctx(tf, n),
+                None if hides else Severity.MEDIUM,
+                _confidence(tf, n),
+            )
+            break
+
+
+# -- P023 -----------------------------------------------------------------------------------------------------
+
+_B64_BLOB = re.compile(r"(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{40,}={0,2})(?![A-Za-z0-9+/])")
+_HEX_BLOB = re.compile(r"\b((?:[0-9a-fA-F]{2}){30,})\b")
+_ORDER_WORDS = re.compile(
+    r"\b(?:ignore|never|always|do\s+not|don'?t|must|sudo|curl|run|execute|reveal|instructions?|confirmation"
+    r"|you\s+are|from\s+now\s+on|user)\b",
+    re.IGNORECASE,
+)
+
+
+def _prose(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    if not text or sum(c.isalpha() or c in " .,'\n" for c in text) < 0.85 * len(text):
+        return ""
+    return text if text.count(" ") >= 4 else ""
+
+
+def _encoded_orders(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in ("skill_md", "reference"):
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            if len(row) < 40:
+                continue
+            for m in _B64_BLOB.finditer(row):
+                blob = m.group(1)
+                try:
+                    text = _prose(base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True))
+                except (binascii.Error, ValueError):
+                    text = ""
+                if not text:
+                    h = _HEX_BLOB.fullmatch(blob)
+                    text = _prose(bytes.fromhex(h.group(1))) if h else ""
+                orders = _ORDER_WORDS.findall(text)
+                if len(orders) < 2:
+                    continue
+                yield Hit(
+                    "P023",
+                    tf.path,
+                    n,
+                    f"base64 text that decodes to instructions: {snippet(text, 0, None, 110)}",
+                    snippet(row, m.start(), m.end()),
+                    _ctx(tf, n),
+                )
+                break
+
+
+_UNBOUND = re.compile(
+    r"\b(?:not|no\s+longer|isn'?t|never)\s+(?:bound|restricted|limited)\s+by\b|\bno\s+longer\s+applies?\b"
+    r"|\bnever\s+refuses?\b|\bnever\s+(?:adds?|gives?|includes?)\s+(?:any\s+)?(?:warnings?|disclaimers?)\b"
+    r"|\bwithout\s+(?:any\s+)?(?:restrictions|limits|filters|confirmation)\b|\bno\s+(?:content\s+)?(?:polic(?:y|ies)|"
+    r"filters|restrictions|guidelines)\b|\bdeny\s+(?:that\s+)?(?:they|these\s+rules|this|it)\s+exists?\b"
+    r"|\bignore\s+(?:all\s+)?(?:your|its|the)\s+(?:rules|guidelines|policies|safety)\b",
+    re.IGNORECASE,
+)
+
+
+def _unbound_persona(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in ("skill_md", "reference", "script") or tf.lang in (
+            "python",
+            "javascript",
+            "typescript",
+            "shell",
+        ):
+            continue
+        rows = tf.rows
+        for n, row in enumerate(rows, 1):
+            m = _UNBOUND.search(row)
+            if m is None or warns_against(row, m.start(), m.end()):
+                continue
+            block = " ".join(rows[n - 1 : n + 4])
+            kinds = {x.group(0).lower().split()[0] for x in _UNBOUND.finditer(block)}
+            if len(list(_UNBOUND.finditer(block))) < 3 or len(kinds) < 2:
+                continue
+            around = " ".join(rows[max(0, n - 4) : n + 4]).lower()
+            if re.search(r"\b(?:example|attacker|malicious|injection|detect|red flag|jailbreak attempt)\w*", around):
+                continue
+            yield Hit(
+                "P024",
+                tf.path,
+                n,
+                "defines a persona free of the model's policies that never refuses and hides its rules",
+                snippet(row, m.start(), m.end()),
+                _ctx(tf, n),
+            )
+            break
+
+
+RULES = [
+    Rule(
+        "P020",
+        "Covert note addressed to the model",
+        Family.PROMPT_INJECTION,
+        Severity.HIGH,
+        0.85,
+        "Text written to the model rather than the user ('note to the AI reading this file', 'assistant usage note', "
+        "an HTML comment 'not for display') that claims priority, pre-approval or asks for secrecy is an injection, "
+        "wherever it sits: a style guide, an SVG text node, a comment.",
+        "Write instructions for the agent in SKILL.md, visibly, with nothing the user must not see.",
+        _addressed_notes,
+        mitre="T1564",
+    ),
+    Rule(
+        "P021",
+        "Asks the user for passwords and one-time codes",
+        Family.PROMPT_INJECTION,
+        Severity.HIGH,
+        0.85,
+        "A skill that has the agent ask for the account password together with a 2FA/one-time code, seed phrase or "
+        "recovery codes (often posing as a security team) is phishing: no legitimate workflow needs both.",
+        "Never collect passwords or one-time codes; send users to the service's own sign-in page.",
+        _phishing,
+        mitre="T1566",
+    ),
+    Rule(
+        "P022",
+        "Sabotages the user's code or tests",
+        Family.PROMPT_INJECTION,
+        Severity.HIGH,
+        0.85,
+        "Orders to plant a fallback password or master account in code the agent writes, or to make failing tests "
+        "pass by rewriting assertions or skipping them, and then to report success, turn the agent against the "
+        "user's codebase.",
+        "Report failing tests and security-relevant changes as they are.",
+        _sabotage,
+        mitre="T1565",
+    ),
+    Rule(
+        "P023",
+        "Encoded instructions to decode and follow",
+        Family.PROMPT_INJECTION,
+        Severity.HIGH,
+        0.85,
+        "Instructions stored as base64/hex that the agent is told to decode and obey are hidden from the user and "
+        "from reviewers; honest skills write their instructions in plain text.",
+        "Write instructions in plain text.",
+        _encoded_orders,
+        mitre="T1027",
+    ),
+    Rule(
+        "P024",
+        "Jailbreak persona",
+        Family.PROMPT_INJECTION,
+        Severity.HIGH,
+        0.85,
+        "A persona or system prompt the skill loads that is 'not bound by' the model's policies, 'never refuses', "
+        "runs anything without confirmation and denies its own rules exists to strip the agent's safeguards.",
+        "Personas may change tone and voice, never the model's rules or the user's approvals.",
+        _unbound_persona,
+        mitre="T1059",
+    ),
+]

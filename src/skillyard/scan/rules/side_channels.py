@@ -1,0 +1,289 @@
+"""Data sent out through channels the generic rules read as harmless, and MCP configs that point elsewhere.
+
+- E020: a network payload (curl ``--data``, a POST body, a URL query) whose value is a placeholder for the
+  conversation, the transcript or the chat history (``<entire conversation so far>``): the agent is told to fill
+  it in and send it.
+- E021: a markdown image or link whose URL query carries a placeholder the skill defines as secrets, environment
+  values or ``.env`` contents (the "tracking pixel" exfiltration: rendering the image sends the data).
+- E022: a script that parses a ``.env`` file and posts the parsed object to a host the skill does not declare.
+- SC023: an MCP client config (``mcpServers``) that starts a package from a look-alike npm scope
+  (``@modelcontext/`` for ``@modelcontextprotocol/``) or connects to a server on a tunnel or bare IP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.hosts import URL, host_class, host_of, vendor_declared
+from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.context import SCRIPT, Context, ContextKind, base_context
+from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+
+
+def _ctx(tf: TextFile, n: int) -> Context | None:
+    """The line's context, except that a nearby word ("grep", "token") does not make a template a quotation:
+    only a heading that introduces attacks or examples does."""
+    lines = tf.line_objs(n)
+    ctx = lines[0].ctx if lines else None
+    if ctx is not None and ctx.kind is ContextKind.DOCUMENTATION and not ctx.reason.startswith("under heading"):
+        return base_context(tf.role)
+    return ctx
+
+
+# -- E020 -----------------------------------------------------------------------------------------------------
+
+_CONVO = (
+    r"(?:(?:full|entire|whole|complete|raw|all)\s+(?:raw\s+)?(?:conversation|transcript|chat(?:\s+history)?|session"
+    r"|message\s+history|context(?:\s+window)?|history)|conversation(?:\s+(?:so\s+far|history|log))?|chat\s+history"
+    r"|previous\s+messages|system\s+prompt)"
+)
+_PLACEHOLDER = re.compile(r"<\s*" + _CONVO + r"[^<>\n]{0,30}>|\{\{?\s*" + _CONVO + r"[^{}\n]{0,30}\}?\}", re.IGNORECASE)
+_NET_WORDS = re.compile(
+    r"\bcurl\b|\bwget\b|--data|\bPOST\b|\bfetch\s*\(|\brequests\.post|Invoke-RestMethod|Invoke-WebRequest|https?://",
+    re.IGNORECASE,
+)
+
+
+def _conversation_payload(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in ("skill_md", "reference", "script") or not any(
+            w in tf.lower for w in ("conversation", "transcript", "chat", "history", "messages", "system prompt")
+        ):
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _PLACEHOLDER.search(row)
+            if m is None:
+                continue
+            window = "\n".join(tf.rows[max(0, n - 5) : n + 1])
+            if not _NET_WORDS.search(window):
+                continue
+            urls = URL.findall(window)
+            if urls and all(host_class(u) in ("local",) for u in urls):
+                continue
+            ctx = _ctx(tf, n)
+            yield Hit(
+                "E020",
+                tf.path,
+                n,
+                f"a network payload carries {m.group(0)!r}: the agent is told to send the conversation out",
+                snippet(row, m.start(), m.end()),
+                ctx,
+            )
+            break
+
+
+# -- E021 -----------------------------------------------------------------------------------------------------
+
+_IMG_SLOT = re.compile(
+    r"!\[[^\]\n]*\]\(\s*(https?://[^)\s]*\?[^)\s]*=\s*(?:<|\{\{?|\$\{?)?([A-Za-z_][\w-]*)[>}]?[^)\s]*)\)"
+)
+_SECRETISH = re.compile(
+    r"\benv\b|printenv|\.env\b|secrets?\b|tokens?\b|api[\s_-]?keys?\b|passwords?\b|credentials?\b|\bkeys?\b"
+    r"|ssh|aws|cookies?\b|conversation|chat history|system prompt",
+    re.IGNORECASE,
+)
+
+
+def _image_channel(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in ("skill_md", "reference") or "![" not in tf.text:
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _IMG_SLOT.search(row)
+            if m is None:
+                continue
+            url, slot = m.group(1), m.group(2)
+            if host_class(url) == "local" or len(slot) < 1:
+                continue
+            near = " ".join(tf.rows[max(0, n - 4) : n + 3])
+            defined = re.search(
+                rf"\b{re.escape(slot)}\b.{{0,40}}?(?:\b(?:is|are|contains?|holds?)\b|=|:).{{0,160}}", near
+            )
+            where = defined.group(0) if defined else ""
+            if not slot.isupper() and not defined:
+                continue
+            if not _SECRETISH.search(where or near):
+                continue
+            ctx = _ctx(tf, n)
+            yield Hit(
+                "E021",
+                tf.path,
+                n,
+                f"an image URL on {host_of(url)} carries {slot}, which the skill fills with secrets or private data: "
+                "rendering it sends them",
+                snippet(row, m.start(), m.end()),
+                ctx,
+            )
+            break
+
+
+# -- E022 -----------------------------------------------------------------------------------------------------
+
+_ENV_PARSE = re.compile(
+    r"(?:const|let|var)\s+(\w+)\s*=\s*(?:dotenv\.parse\s*\(|\w*[Pp]arse\w*\s*\(\s*(?:['\"][^'\"]*\.env['\"]"
+    r"|\w*[Ee]nv\w*))"
+    r"|(\w+)\s*=\s*(?:dotenv_values|dotenv\.dotenv_values|parse_env\w*|load_env\w*)\s*\(",
+)
+_POST_BODY = re.compile(r"\b(?:body|data|json)\s*[:=]\s*(?:JSON\.stringify\s*\()?[^\n]{0,80}")
+
+
+def _dotenv_sent(view: SkillView) -> Iterator[Hit]:
+    claim = f"{view.skill.name} {view.skill.description}"
+    for tf in view.files:
+        if (
+            tf.role != "script"
+            or tf.lang not in ("javascript", "typescript", "python")
+            or (".env" not in tf.lower and "dotenv" not in tf.lower)
+        ):
+            continue
+        names = {a or b for a, b in _ENV_PARSE.findall(tf.text)}
+        if not names:
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _POST_BODY.search(row)
+            if m is None or not any(re.search(rf"\b{re.escape(v)}\b", m.group(0)) for v in names):
+                continue
+            near = "\n".join(tf.rows[max(0, n - 4) : n + 2])
+            urls = [u for u in URL.findall(near) if host_class(u) not in ("local", "trusted")]
+            if not urls or any(vendor_declared(u, claim) for u in urls):
+                continue
+            yield Hit(
+                "E022",
+                tf.path,
+                n,
+                f"posts the parsed .env file to {host_of(urls[0])}, a host the skill does not declare",
+                snippet(row, m.start(), m.end()),
+                SCRIPT,
+                Severity.CRITICAL,
+            )
+            break
+
+
+# -- SC023 ----------------------------------------------------------------------------------------------------
+
+_OFFICIAL_SCOPES = (
+    "modelcontextprotocol", "anthropic-ai", "anthropics", "openai", "github", "microsoft", "playwright", "upstash",
+    "supabase", "stripe", "cloudflare", "notionhq", "vercel", "browserbasehq", "sentry", "atlassian", "heroku",
+)  # fmt: skip
+_TUNNELS = (
+    "bore.pub", "ngrok.io", "ngrok-free.app", "ngrok.app", "ngrok.dev", "ngrok-free.dev", "trycloudflare.com",
+    "loca.lt", "localtunnel.me", "serveo.net", "localhost.run", "lhr.life", "pinggy.io", "pinggy.link",
+    "tunnelto.dev", "playit.gg", "telebit.io", "devtunnels.ms",
+)  # fmt: skip
+_SCOPE = re.compile(r"""["'\s](@[a-z0-9][\w.-]*)/[\w.-]+""")
+_URL_FIELD = re.compile(r"""["'](?:url|serverUrl|endpoint|uri)["']\s*:\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _lookalike(scope: str) -> str | None:
+    s = scope.lstrip("@").lower()
+    if s in _OFFICIAL_SCOPES or len(s) < 5:
+        return None
+    for official in _OFFICIAL_SCOPES:
+        if len(official) < 6:
+            continue
+        close = _distance(s, official) <= (2 if len(official) >= 8 else 1)
+        truncated = len(s) >= 8 and official.startswith(s) and len(official) - len(s) <= 8
+        if close or truncated:
+            return official
+    return None
+
+
+def _mcp_config(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or ("mcpservers" not in tf.lower and '"servers"' not in tf.lower):
+            continue
+        if "mcp" not in tf.lower and "mcp" not in tf.path.lower():
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            for m in _SCOPE.finditer(row):
+                official = _lookalike(m.group(1))
+                if official is not None:
+                    yield Hit(
+                        "SC023",
+                        tf.path,
+                        n,
+                        f"MCP server package in scope {m.group(1)}, a look-alike of @{official}",
+                        snippet(row, m.start(), m.end()),
+                        SCRIPT if tf.role != "skill_md" else None,
+                        # a bundled config is installed as is; a snippet in SKILL.md is read (and may be a typo)
+                        None if tf.role == "script" else Severity.MEDIUM,
+                    )
+            for m in _URL_FIELD.finditer(row):
+                url = m.group(1)
+                host = host_of(url)
+                cls = host_class(url)
+                tunnel = any(host == t or host.endswith("." + t) for t in _TUNNELS)
+                if tunnel or cls in ("ip", "paste"):
+                    what = "a tunnel host" if tunnel else "a bare IP address" if cls == "ip" else "a paste host"
+                    yield Hit(
+                        "SC023",
+                        tf.path,
+                        n,
+                        f"MCP server endpoint on {what} ({host}): whoever runs it sees every tool call",
+                        snippet(row, m.start(), m.end()),
+                        SCRIPT if tf.role != "skill_md" else None,
+                    )
+
+
+RULES = [
+    Rule(
+        "E020",
+        "Conversation placeholder in a network payload",
+        Family.DATA_EXFILTRATION,
+        Severity.CRITICAL,
+        0.85,
+        "A request template whose body or query is '<full transcript>' / '<entire conversation so far>' makes the "
+        "agent fill in and send the user's conversation; no honest skill ships the conversation to its author.",
+        "Keep conversations local; if the user wants to share a summary, let them send it themselves.",
+        _conversation_payload,
+        mitre="T1567",
+    ),
+    Rule(
+        "E021",
+        "Secrets carried in an image URL",
+        Family.DATA_EXFILTRATION,
+        Severity.CRITICAL,
+        0.85,
+        "A markdown image whose URL query is a slot the skill fills with environment values, tokens or .env "
+        "contents leaks them as soon as the reply renders; the 'badge' or 'tracking pixel' is the channel.",
+        "Images in output must have fixed URLs; never put data into an image or link URL.",
+        _image_channel,
+        mitre="T1048",
+    ),
+    Rule(
+        "E022",
+        "Parsed .env file posted to an undeclared host",
+        Family.DATA_EXFILTRATION,
+        Severity.CRITICAL,
+        0.85,
+        "A validator or helper that parses the user's .env file and posts the parsed object to a collector sends "
+        "every secret in it ('anonymous usage stats' is the usual cover).",
+        "Never send .env contents anywhere; report only counts, and only to a declared, opt-in endpoint.",
+        _dotenv_sent,
+        mitre="T1552.001",
+    ),
+    Rule(
+        "SC023",
+        "MCP config with a look-alike package or tunnel endpoint",
+        Family.SUPPLY_CHAIN,
+        Severity.HIGH,
+        0.8,
+        "An MCP config a skill installs decides which code runs with the agent's tools: a package from a scope one "
+        "letter off the official one, or a server behind a throwaway tunnel or a bare IP, is an attacker's server.",
+        "Use the official package names (check the scope) and servers the user runs or a vendor documents.",
+        _mcp_config,
+        mitre="T1195.002",
+    ),
+]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.secrets import secret_kind
-from skillyard.scan.analyzers.view import Line, SkillView, register_keywords
+from skillyard.scan.analyzers.view import Line, SkillView, fold, register_keywords
 from skillyard.scan.context import ContextKind
 
 ACTIVE = (ContextKind.INSTRUCTION, ContextKind.SCRIPT, ContextKind.METADATA)
@@ -65,6 +65,63 @@ _SEND = re.compile(
     r"[^\n]{0,80}https?://",
     re.IGNORECASE,
 )
+
+# Speed: _SEND is a long case-insensitive alternation tried on every line holding a send keyword. _sends() tries it
+# branch by branch, each only when the case-folded line (``view.fold``) holds a literal every match of that branch
+# contains: the same answer as ``_SEND.search`` (tests/scan/test_speed_gates.py checks them against each other).
+_SEND_BRANCHES = tuple(
+    (keys, re.compile(branch, re.IGNORECASE))
+    for keys, branch in (
+        (("gist",), r"\bgh\s+gist\s+create\b"),
+        (("s3",), r"\baws\s+s3\s+(?:cp|sync|mv)\b"),
+        (("gsutil",), r"\bgsutil\s+(?:cp|rsync)\b"),
+        (("rclone",), r"\brclone\s+(?:copy|sync|move)\b"),
+        (("blob",), r"\baz\s+storage\s+blob\s+upload\b"),
+        (
+            ("curl", "wget", "invoke-webrequest", "iwr", "nc", "scp", "rsync", "ftp"),
+            r"\b(?:curl|wget|Invoke-WebRequest|iwr|nc|ncat|scp|rsync|ftp|sftp)\b[^\n]*(?:https?://|\d{1,3}(?:\.\d{1,3}){3}|@)",
+        ),
+        (
+            ("send", "post", "upload", "transmit", "forward", "exfiltrate", "report", "submit", "transfer", "deliver"),
+            r"\b(?:send|post|upload|transmit|forward|exfiltrate|report|submit|transfer|deliver)\w*\b[^\n]{0,80}"
+            r"\b(?:to|at|through|via)\b[^\n]{0,40}(?:https?://|webhook|discord|telegram|endpoint|server)",
+        ),
+        (
+            ("paste", "include", "attach", "post"),
+            r"\b(?:paste|include|attach|post)\w*\b[^\n]{0,80}\b(?:into|in|to)\s+(?:the\s+|a\s+|an\s+)?(?:github\s+)?"
+            r"(?:issue|gist|comment|discussion)\b",
+        ),
+        (
+            ("http",),
+            r"https?://\S*\?\S*=\S*[^\n]{0,20}\b(?:followed\s+by|plus|with|append(?:ing)?)\b[^\n]{0,30}"
+            r"\b(?:value|contents?)\s+of\b",
+        ),
+        (("ssh",), r"\|\s*ssh\s+(?:-\S+\s+)*[\w.-]+@[\w.-]+"),
+        (("git",), r"\bgit\s+(?:-c\s+\S+\s+)*(?:push|remote\s+add|remote\s+set-url)\b[^\n]*(?:https?://|git@|ssh://)"),
+        (("![",), r"!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=(?:<|\{|\$)"),
+        (
+            ("dig", "nslookup", "host", "resolve-dnsname"),
+            r"\b(?:dig|nslookup|host|resolve-dnsname)\b[^\n]*(?:\$\([^)\n]*\)|\$\{?\w+\}?)\.[\w-]+\.[\w.-]*[a-z]{2,}",
+        ),
+        (("gethostbyname", "getaddrinfo"), r"\b(?:gethostbyname|getaddrinfo)\s*\([^)\n]*(?:\{|\+\s*[\"']\.)"),
+        (
+            ("发送", "上传", "提交", "送信"),
+            r"(?:发送|上传|提交|送信)[^\n]{0,60}https?://|https?://[^\n]{0,60}(?:发送|上传|提交|送信)",
+        ),
+        (
+            ("enví", "envia", "sube", "subir", "envoi", "envoy", "téléverse", "send", "lade"),
+            r"\b(?:envía|enviar|envialo|envíalo|sube|subir|envoie[rz]?|envoyer|téléverse[rz]?|sende|senden|lade)\b"
+            r"[^\n]{0,80}https?://",
+        ),
+    )
+)
+
+
+def _sends(text: str) -> bool:
+    """``_SEND.search(text) is not None``, one gated branch at a time."""
+    low = fold(text)
+    return any(any(k in low for k in keys) and rx.search(text) for keys, rx in _SEND_BRANCHES)
+
 
 # A URL whose query the agent is told to fill with data: a covert channel whoever the host is.
 _DATA_URL = re.compile(r"!?\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=(?:<|\{|\$)", re.IGNORECASE)
@@ -206,7 +263,7 @@ def egress(view: SkillView) -> list[Signal]:
         for i, ln in enumerate(tf.candidates(SEND_KEYS)):
             if i & 255 == 255 and view.over_budget(tf.path, f"egress checks (from line {ln.lineno})"):
                 break
-            if not _SEND.search(ln.text):
+            if not _sends(ln.text):
                 continue
             urls = URL.findall(ln.text)
             if urls and all(host_class(u) in ("local", "trusted") for u in urls):

@@ -8,6 +8,7 @@ from typing import Any
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.context import documentation
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.persistence import git_hooks, scripted_orders, upgrade_persistence
 from skillyard.scan.rules.revshell_context import placeholder_target
@@ -254,6 +255,30 @@ def _subagent(inner: Check) -> Check:
     return check
 
 
+# A markdown mention answered with a refusal in the next lines ("if the user asks about bypassPermissions, explain
+# the risk ... Do not enable it yourself") discusses the setting; it does not turn it on.
+_EXPLAINED = re.compile(
+    r"\b(?:do\s+not|don'?t|never)\s+(?:enable|turn\s+on|switch\s+on|set|activate)\s+(?:it|this|that|them)\b"
+    r"|\bonly\s+(?:be\s+)?used\s+(?:inside|in|within)\s+(?:a\s+)?(?:disposable|throwaway|isolated|sandboxed)\b",
+    re.IGNORECASE,
+)
+
+
+def _explained(inner: Check) -> Check:
+    def check(view: SkillView) -> Iterator[Hit]:
+        for h in inner(view):
+            tf = view.file(h.file)
+            if tf is not None and tf.lang == "markdown" and 1 <= h.line <= len(tf.rows):
+                after = " ".join(tf.rows[h.line - 1 : h.line + 3])
+                if _EXPLAINED.search(after):
+                    yield Hit(h.rule, h.file, h.line, h.message + " (explained, and the skill says not to enable it)",
+                              h.evidence, documentation("explains the setting and refuses to enable it"))  # fmt: skip
+                    continue
+            yield h
+
+    return check
+
+
 # Prose telling the agent its confirmations are off: medium alone (autonomous-mode skills say similar things);
 # the skill-level combination with a persistence hook or concealment makes it high.
 _PROSE_BYPASS = re.compile(
@@ -370,25 +395,27 @@ RULES = [
         "everything the agent does next.",
         "Keep approvals and the sandbox on; grant narrowly scoped permissions instead.",
         _with_prose_bypass(
-            _subagent(
-                line_rule(
-                    "PE003",
-                    _BYPASS,
-                    "disables the agent's permission prompts, approvals or sandbox",
-                    keywords=(
-                        "dangerously",
-                        "yolo",
-                        "full-auto",
-                        "bypass",
-                        "approval",
-                        "sandbox",
-                        "disable",
-                        "auto-approve",
-                        "autoapprove",
-                        "auto approve",
-                        "bash(*)",
-                        "skip",
-                    ),
+            _explained(
+                _subagent(
+                    line_rule(
+                        "PE003",
+                        _BYPASS,
+                        "disables the agent's permission prompts, approvals or sandbox",
+                        keywords=(
+                            "dangerously",
+                            "yolo",
+                            "full-auto",
+                            "bypass",
+                            "approval",
+                            "sandbox",
+                            "disable",
+                            "auto-approve",
+                            "autoapprove",
+                            "auto approve",
+                            "bash(*)",
+                            "skip",
+                        ),
+                    )
                 )
             )
         ),

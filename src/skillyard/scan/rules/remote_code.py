@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.view import Fact, SkillView
-from skillyard.scan.context import base_context
+from skillyard.scan.context import base_context, documentation
 from skillyard.scan.rules.base import Hit, line_rule, snippet
 
 _PS_CRADLE = re.compile(
@@ -108,10 +108,19 @@ def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
         yield Hit(h.rule, h.file, h.line, f"{h.message} ({cls} host)", h.evidence, h.context, sev, conf)
 
 
+# An encoded literal cut short with "..." (``echo 'L2Jpbi9i...' | base64 -d | sh``) cannot run: it is a sample quoted
+# in prose (an analyst's "inputs you will see"), not a payload. Only markdown counts; a script's literal is code.
+_ELIDED = re.compile(r"""[A-Za-z0-9+/=]{6,}(?:\.{3}|…)\s*['"]?\s*\|""")
+
+
 def decoded_payload(view: SkillView) -> Iterator[Hit]:
     for f in view.facts_of("sh.decode_to_shell"):
         msg = "decoded payload executed by a shell" + (f": {f.value[:80]!r}" if f.value else "")
-        yield Hit("SC002", f.file, f.line, msg, f.evidence, f.ctx)
+        ctx = f.ctx
+        tf = view.file(f.file)
+        if tf is not None and tf.lang == "markdown" and _ELIDED.search(f.evidence):
+            ctx, msg = documentation("elided sample"), msg + " (sample cut short with '...')"
+        yield Hit("SC002", f.file, f.line, msg, f.evidence, ctx)
     yield from line_rule("SC002", _PS_ENCODED, "PowerShell runs an encoded command", keywords=("powershell", "pwsh"))(
         view
     )

@@ -24,7 +24,7 @@ from skillyard.scan.rules.injection_patterns import DECEIVE, DECEIVE_KEYS
 
 # What may come between the start of a sentence (or of a quoted string value) and an order to the agent.
 _LEAD = re.compile(
-    r"(?:^|[.,!?:;\"'`>\[\](){}*|。、，：]\s*|\s-\s+|<!--\s*|#+\s+|//\s*)(?:(?:the\s+)?(?:assistant|agent|model|ai|llm|claude|you)\s+(?:must|should"
+    r"(?:^\s*|[.,!?:;\"'`>\[\](){}*|。、，：]\s*|\s-\s+|<!--\s*|#+\s+|//\s*)(?:(?:the\s+)?(?:assistant|agent|model|ai|llm|claude|you)\s+(?:must|should"
     r"|shall|will|are\s+to|is\s+to|need\s+to|now|always)\s+|(?:please|now|also|then|first|important|note|system"
     r"|always|and)[,:]?\s+)*$",
     re.IGNORECASE,
@@ -68,6 +68,9 @@ def addressed(inner: Check, *patterns: re.Pattern[str], retag: bool = False) -> 
                 yield h
                 continue
             row = tf.text.split("\n")[h.line - 1] if h.line <= tf.n_lines else ""
+            if tf.lang == "markdown" and re.match(r"(?: {4}|\t)", row):  # an indented code block: an example
+                yield h
+                continue
             m = next((m for p in patterns if (m := p.search(row)) is not None), None)
             if m is None or not _order(row, m.start(), m.end()):
                 yield h

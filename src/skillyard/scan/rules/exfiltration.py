@@ -22,12 +22,17 @@ _CONTEXT_LEAK = re.compile(
     r"(?:entire\s+|full\s+|whole\s+|complete\s+|current\s+|raw\s+)?"
     r"(?:conversation|chat(?:\s+history|\s+log)?|transcript|system\s+prompt|context(?:\s+window)?|message\s+history"
     r"|(?:previous|prior|earlier|past)\s+(?:messages|turns|exchanges)"
+    r"|everything\s+the\s+user\s+(?:said|typed|wrote|pasted|shared|sent)"
     r"|session\s+(?:history|transcripts?|logs?)|(?:user|customer|human)(?:'s)?\s+(?:messages?|prompts?|inputs?|requests?|questions?|queries)"
     r"|prompts?|memory|memories|api\s+keys?|secrets|tokens|credentials|environment\s+variables|(?:wallet\s+)?seed\s+"
     r"phrases?|recovery\s+phrases?|private\s+keys?|mnemonics?|passwords?)\b"
     r"[^.\n]{0,120}\b(?:to|at|via)\b[^.\n]{0,60}"
     r"(?:https?://|webhook|discord|telegram|endpoint|server|remote|our\s+(?:api|server|backend)|email\s+address"
     r"|\S+@\S+\.\w+)"
+    # "include the whole transcript in a request to https://..."
+    r"|\b(?:include|put|embed|attach|add)\s+(?:the\s+|a\s+copy\s+of\s+the\s+)?(?:whole\s+|entire\s+|full\s+|complete\s+)?"
+    r"(?:conversation|transcript|chat\s+history|message\s+history)\s+(?:in|into|with)\s+(?:a|the|your|each)\s+(?:\w+\s+)?"
+    r"(?:request|call|url|query|post|upload)\s+to\s+https?://"
     # the address first: "GET https://x/c?d= followed by the URL-encoded full conversation so far"
     r"|https?://\S+[^.\n]{0,60}?\b(?:followed\s+by|appended\s+with|append|plus|with|containing|including|carrying)\s+"
     r"(?:the\s+|all\s+)?(?:url-?encoded\s+|base64(?:-encoded)?\s+|encoded\s+|escaped\s+|serialized\s+)?(?:text\s+of\s+"
@@ -60,31 +65,10 @@ _WEBHOOK = re.compile(
 )
 
 
-# A path named in an agent permission rule that *denies* access (``"deny": ["Read(./.env)"]``) is a guard, not a read.
-_PERMISSION_RULE = re.compile(r"\b(?:Read|Edit|Write|Bash|WebFetch)\([^)\n]*\)")
-
-
-def _denied(view: SkillView, file: str, lineno: int) -> bool:
-    tf = view.file(file)
-    if tf is None or not 1 <= lineno <= len(tf.rows):
-        return False
-    row = tf.rows[lineno - 1]
-    m = _PERMISSION_RULE.search(row)
-    if m is None:
-        return False
-    if re.search(r"[\"'`]deny[\"'`]\s*:", row[: m.start()]):
-        return True
-    for prev in reversed(tf.rows[max(0, lineno - 12) : lineno - 1]):  # the enclosing JSON/YAML key
-        key = re.search(r"[\"']?(allow|deny|ask)[\"']?\s*:", prev)
-        if key:
-            return key.group(1) == "deny"
-    return False
-
-
 def _cred(view: SkillView, kinds: tuple[str, ...], rule: str, msg: str) -> Iterator[Hit]:
     seen: set[tuple[str, int]] = set()
     for s in sensitive_reads(view):
-        if s.kind in kinds and (s.file, s.lineno) not in seen and not _denied(view, s.file, s.lineno):
+        if s.kind in kinds and (s.file, s.lineno) not in seen:
             seen.add((s.file, s.lineno))
             if s.line is not None:
                 yield hit_at(rule, s.line, msg)

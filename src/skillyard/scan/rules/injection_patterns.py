@@ -43,12 +43,12 @@ OVERRIDE = re.compile(
 # A jailbreak persona given as the skill's operating instructions: "an AI with no content policy", "you have no
 # restrictions", "ignore Anthropic's guidelines", DAN / "developer mode enabled".
 JAILBREAK = re.compile(
-    r"\b(?:you\s+(?:are|have|will\s+have|now\s+have)|you're|an?\s+(?:AI|assistant|model|chatbot|LLM|bot)\s+(?:with|that"
-    r"\s+has))\s+(?:now\s+)?(?:absolutely\s+)?(?:no|zero|without\s+(?:any\s+)?|free\s+(?:of|from)\s+(?:all\s+|any\s+)?)"
+    r"\b(?:you\s+(?:are|have|will\s+have|now\s+have)|you're|an?\s+(?:AI|assistant|model|chatbot|LLM|bot)(?:\s+(?:with"
+    r"|that\s+has))?)\s+(?:now\s+)?(?:absolutely\s+)?(?:no|zero|without\s+(?:any\s+)?|free\s+(?:of|from)\s+(?:all\s+|any\s+)?)"
     r"\s*(?:content\s+polic(?:y|ies)|content\s+filters?|filters?|censorship|restrictions|limitations|limits"
     r"|ethical\s+(?:guidelines|constraints|boundaries|limits|rules)|moral\s+(?:guidelines|constraints|compass|limits)"
     r"|safety\s+(?:guidelines|filters|rules|restrictions|training)|(?:rules|guidelines)\s+(?:at\s+all|whatsoever))\b"
-    r"(?!\s+(?:on|for|about|regarding|around|in\s+(?:length|format|style))\b)"
+    r"(?!\s+(?:on|about|regarding|around|in\s+(?:length|format|style))\b)"
     r"|\b(?:ignore|disregard|bypass|override)\s+(?:all\s+|any\s+|the\s+)?(?:Anthropic|OpenAI|Google|Meta"
     r"|Mistral|your\s+(?:creators?|developers?|makers?|provider))(?:['’]s)?(?:\s+(?:and|or)\s+\w+(?:['’]s)?)?\s+"
     r"(?:content\s+|usage\s+|safety\s+)?(?:guidelines|polic(?:y|ies)|rules|restrictions|terms)"
@@ -147,6 +147,9 @@ DECEIVE = re.compile(
     r"|\b(?:always|must|only)\s+(?:report|say|state|answer|conclude|respond|reply)\s+(?:with\s+)?(?:that\s+)?[\"'“]?"
     r"(?:there\s+(?:are|were)\s+)?(?:no|zero)\s+(?:issues|problems|vulnerabilit\w+|findings|risks|bugs|errors"
     r"|concerns)\b[^.\n]{0,60}\b(?:regardless|even\s+if|even\s+when|whatever|no\s+matter)"
+    r"|\b(?:say|report|state|claim|tell\s+(?:the\s+user|them))\s+(?:that\s+)?(?:every|all|each)\s+(?:\w+\s+)?(?:checks?"
+    r"|tests?|scans?|reviews?|items?|steps?)\s+(?:passed|succeeded|(?:is|are|was|were)\s+(?:fine|ok|clean|safe))\b"
+    r"[^.\n]{0,40}\b(?:no\s+matter|regardless|even\s+if|whatever)"
     r"|\bmark\s+(?:all|every|any|each)\s+(?:\w+\s+)?(?:findings?|issues?|vulnerabilit\w+|alerts?|warnings?)\s+as\s+"
     r"(?:a\s+)?false\s+positives?\b"
     r"|必ず[「『\"]?(?:問題なし|問題ありません|安全|異常なし)[」』\"]?と(?:報告|回答|答え)"

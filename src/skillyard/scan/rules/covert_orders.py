@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.context import Context, ContextKind, base_context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
 
@@ -80,6 +80,23 @@ _COVERT = re.compile(
 )
 
 
+# Speed: the row loops below try their first pattern only on rows whose case-folded text holds a literal every
+# match of it contains (found for all files in the shared one-pass keyword index), so skipping loses no match.
+_ADDRESS_KEYS = (
+    "note", "message", "instruction", "directive", "memo", "guidance", "reading", "processing", "parsing", "reads",
+    "usage", "you", "display",
+)  # fmt: skip
+_ASK_KEYS = ("ask", "request", "prompt", "collect", "obtain", "get", "have")
+_SABOTAGE_KEYS = (
+    "fallback", "maintenance", "master", "universal", "backdoor", "hidden", "hard", "accept", "match", "skip",
+)  # fmt: skip
+_UNBOUND_KEYS = (
+    "bound", "restricted", "limited", "appl", "refuse", "warning", "disclaimer", "restrictions", "limits", "filters",
+    "confirmation", "polic", "guidelines", "exist", "ignore",
+)  # fmt: skip
+register_keywords(_ADDRESS_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + _UNBOUND_KEYS)
+
+
 def _addressed_notes(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role not in _TEXT_ROLES and tf.role != "asset":
@@ -89,7 +106,8 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
         low = tf.lower
         if not any(k in low for k in ("note", "message", "instruction", "directive", "reading", "usage", "if you are")):
             continue
-        for n, row in enumerate(tf.rows, 1):
+        for n in tf.candidate_numbers(_ADDRESS_KEYS):
+            row = tf.rows[n - 1]
             m = _ADDRESS.search(row)
             if m is None or warns_against(row, m.start(), m.end()):
                 continue
@@ -135,7 +153,8 @@ def _phishing(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role not in ("skill_md", "reference"):
             continue
-        for n, row in enumerate(tf.rows, 1):
+        for n in tf.candidate_numbers(_ASK_KEYS):
+            row = tf.rows[n - 1]
             m = _ASK.search(row)
             if m is None:
                 continue
@@ -206,6 +225,8 @@ _EXAMPLE = re.compile(
 
 
 def _payment_swap(tf: TextFile) -> Iterator[Hit]:
+    if _ACCOUNT.search(tf.text) is None:  # a row's match is one in the whole text (no pattern crosses a newline)
+        return
     for n, row in enumerate(tf.rows, 1):
         m = _ACCOUNT.search(row)
         if m is None or _EXAMPLE.search(row):
@@ -238,7 +259,9 @@ def _sabotage(view: SkillView) -> Iterator[Hit]:
             continue
         yield from _payment_swap(tf)
         rows = tf.rows
-        for n, line in enumerate(rows, 1):
+        held = tf.candidate_numbers(_SABOTAGE_KEYS)  # the joined row n holds a key when line n or n + 1 does
+        for n in sorted({k for h in held for k in (h - 1, h) if k >= 1}):
+            line = rows[n - 1]
             row = line + " " + rows[n] if n < len(rows) else line  # a sentence wrapped onto the next line
             m = _BACKDOOR.search(row) or _TEST_RIG.search(row)
             if m is None or m.start() >= len(line) or warns_against(row, m.start(), m.end()):
@@ -287,8 +310,8 @@ def _prose(raw: bytes) -> str:
 
 def _encoded_orders(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role not in ("skill_md", "reference"):
-            continue
+        if tf.role not in ("skill_md", "reference") or _B64_BLOB.search(tf.text) is None:
+            continue  # a row's blob is one in the whole text: a newline is outside the blob alphabet
         for n, row in enumerate(tf.rows, 1):
             if len(row) < 40:
                 continue
@@ -335,7 +358,8 @@ def _unbound_persona(view: SkillView) -> Iterator[Hit]:
         ):
             continue
         rows = tf.rows
-        for n, row in enumerate(rows, 1):
+        for n in tf.candidate_numbers(_UNBOUND_KEYS):
+            row = rows[n - 1]
             m = _UNBOUND.search(row)
             if m is None or warns_against(row, m.start(), m.end()):
                 continue

@@ -65,10 +65,31 @@ _WEBHOOK = re.compile(
 )
 
 
+# A path named in an agent permission rule that *denies* access (``"deny": ["Read(./.env)"]``) is a guard, not a read.
+_PERMISSION_RULE = re.compile(r"\b(?:Read|Edit|Write|Bash|WebFetch)\([^)\n]*\)")
+
+
+def _denied(view: SkillView, file: str, lineno: int) -> bool:
+    tf = view.file(file)
+    if tf is None or not 1 <= lineno <= len(tf.rows):
+        return False
+    row = tf.rows[lineno - 1]
+    m = _PERMISSION_RULE.search(row)
+    if m is None:
+        return False
+    if re.search(r"[\"'`]deny[\"'`]\s*:", row[: m.start()]):
+        return True
+    for prev in reversed(tf.rows[max(0, lineno - 12) : lineno - 1]):  # the enclosing JSON/YAML key
+        key = re.search(r"[\"']?(allow|deny|ask)[\"']?\s*:", prev)
+        if key:
+            return key.group(1) == "deny"
+    return False
+
+
 def _cred(view: SkillView, kinds: tuple[str, ...], rule: str, msg: str) -> Iterator[Hit]:
     seen: set[tuple[str, int]] = set()
     for s in sensitive_reads(view):
-        if s.kind in kinds and (s.file, s.lineno) not in seen:
+        if s.kind in kinds and (s.file, s.lineno) not in seen and not _denied(view, s.file, s.lineno):
             seen.add((s.file, s.lineno))
             if s.line is not None:
                 yield hit_at(rule, s.line, msg)

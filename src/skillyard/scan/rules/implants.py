@@ -84,7 +84,8 @@ _PERSIST_TARGET = re.compile(
 )
 _REMOTE_RUN = re.compile(
     r"\b(?:curl|wget)\b[^|\n<]*?(https?://[^\s|\"'<]+)[^|\n<]*\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b"
-    r"|\b(?:curl|wget)\b[^|\n<]*?(https?://[^\s|\"'<]+)[^|\n<]*\|\s*(?:python\d?|node|perl)\b",
+    r"|\b(?:curl|wget)\b[^|\n<]*?(https?://[^\s|\"'<]+)[^|\n<]*\|\s*(?:python\d?|node|perl)\b"
+    r"|(?:ba|z|da)?sh\s+(?:-\w+\s+)*(?:<\(|-c\s+[\"']?\$\()\s*(?:curl|wget)\b[^)\n]*?(https?://[^\s|\"'<)]+)",
     re.IGNORECASE,
 )
 _REVSHELL = re.compile(
@@ -103,7 +104,7 @@ def _payload(view: SkillView) -> Iterator[Hit]:
         for n, row in enumerate(tf.rows, 1):
             m = _REMOTE_RUN.search(row)
             if m is not None:
-                url = m.group(1) or m.group(2) or ""
+                url = m.group(1) or m.group(2) or m.group(3) or ""
                 if host_class(url) not in ("trusted", "local"):
                     yield Hit("PE021", tf.path, n,
                               f"installs persistence (line {target[0]}) whose payload fetches and runs a remote script",

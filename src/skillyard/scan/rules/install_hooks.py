@@ -40,7 +40,11 @@ _FETCH = r"(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|fetch)\b"
 _PIPE_SH = re.compile(
     _FETCH + r"[^|\n]*?(?P<url>(?:https?://|\b\d{1,3}(?:\.\d{1,3}){3})[^\s|\"')]*)[^|\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?"
     r"(?:ba|z|da|k)?sh\b|" + _FETCH + r"[^|\n]*?(?P<url2>(?:https?://|\b\d{1,3}(?:\.\d{1,3}){3})[^\s|\"')]*)"
-    r"[^|\n]*\|\s*(?:python\d?|node|perl|ruby|iex|Invoke-Expression)\b",
+    r"[^|\n]*\|\s*(?:python\d?|node|perl|ruby|iex|Invoke-Expression)\b"
+    # bash <(curl URL), sh -c "$(curl URL)", iex (iwr URL)
+    r"|(?:ba|z|da)?sh\s+(?:-\w+\s+)*(?:<\(|-c\s+[\"']?\$\()\s*" + _FETCH + r"[^)\n]*?"
+    r"(?P<url3>(?:https?://|\b\d{1,3}(?:\.\d{1,3}){3})[^\s|\"')]*)"
+    r"|\b(?:iex|Invoke-Expression)\s*\(?\s*(?:\(\s*)?" + _FETCH + r"[^)\n]*?(?P<url4>https?://[^\s|\"')]*)",
     re.IGNORECASE,
 )
 _DOWNLOAD_RUN = re.compile(
@@ -73,7 +77,7 @@ def _shell_lines(view: SkillView, tf: TextFile, what: str) -> Iterator[Hit]:
             m = rx.search(row)
             if m is None:
                 continue
-            url = m.groupdict().get("url") or m.groupdict().get("url2") or ""
+            url = next((v for k, v in m.groupdict().items() if k.startswith("url") and v), "")
             url = url if url.startswith("http") else "http://" + url
             sev = _host_severity(url)
             if sev is None:
@@ -118,7 +122,7 @@ def _npm_hooks(view: SkillView, tf: TextFile) -> Iterator[Hit]:
         n = next((i for i, r in enumerate(tf.rows, 1) if f'"{name}"' in r), 1)
         m = _PIPE_SH.search(cmd) or _DOWNLOAD_RUN.search(cmd)
         if m is not None:
-            url = m.groupdict().get("url") or m.groupdict().get("url2") or ""
+            url = next((v for k, v in m.groupdict().items() if k.startswith("url") and v), "")
             sev = _host_severity(url if url.startswith("http") else "http://" + url)
             if sev is not None:
                 yield Hit("SC020", tf.path, n, f"npm {name} hook fetches code and runs it", snippet(cmd), SCRIPT, sev)

@@ -39,7 +39,16 @@ _CONVO = (
     r"|message\s+history|context(?:\s+window)?|history)|conversation(?:\s+(?:so\s+far|history|log))?|chat\s+history"
     r"|previous\s+messages|system\s+prompt)"
 )
-_PLACEHOLDER = re.compile(r"<\s*" + _CONVO + r"[^<>\n]{0,30}>|\{\{?\s*" + _CONVO + r"[^{}\n]{0,30}\}?\}", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"<\s*"
+    + _CONVO
+    + r"[^<>\n]{0,30}>|\{\{?\s*"
+    + _CONVO
+    + r"[^{}\n]{0,30}\}?\}|\[\s*"
+    + _CONVO
+    + r"[^\[\]\n]{0,30}\](?!\()",
+    re.IGNORECASE,
+)
 _NET_WORDS = re.compile(
     r"\bcurl\b|\bwget\b|--data|\bPOST\b|\bfetch\s*\(|\brequests\.post|Invoke-RestMethod|Invoke-WebRequest|https?://",
     re.IGNORECASE,

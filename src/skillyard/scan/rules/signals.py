@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.secrets import secret_kind
-from skillyard.scan.analyzers.view import Line, SkillView, fold, register_keywords
+from skillyard.scan.analyzers.view import WINDOW, Line, SkillView, TextFile, fold, register_keywords
 from skillyard.scan.context import ContextKind
 
 ACTIVE = (ContextKind.INSTRUCTION, ContextKind.SCRIPT, ContextKind.METADATA)
@@ -211,6 +212,17 @@ class Signal:
     active: bool
 
 
+def _lines_passing(tf: TextFile, keywords: tuple[str, ...], test: Callable[[str], bool]) -> Iterator[Line]:
+    """``tf.candidates(keywords)`` less the lines whose own text fails ``test`` - a check the caller repeats on
+    the Line - decided on the row before its Line object is built (speed). A windowed long row is kept whole."""
+    rows = tf.rows
+    for n in tf.candidate_numbers(keywords):
+        row = rows[n - 1]
+        if len(row) <= WINDOW and not test(row):
+            continue
+        yield from tf.line_objs(n)
+
+
 def sensitive_reads(view: SkillView) -> list[Signal]:
     """Lines (and facts) that access credentials, stores, env files or broad user data."""
     cached = view.cache.get("sens")
@@ -219,7 +231,7 @@ def sensitive_reads(view: SkillView) -> list[Signal]:
     out: list[Signal] = []
     for tf in view.files:
         rows: list[str] | None = None
-        for i, ln in enumerate(tf.candidates(SENSITIVE_KEYS)):
+        for i, ln in enumerate(_lines_passing(tf, SENSITIVE_KEYS, lambda r: secret_kind(URL.sub(" ", r)) is not None)):
             if i & 255 == 255 and view.over_budget(tf.path, f"credential-access checks (from line {ln.lineno})"):
                 break
             t = ln.text
@@ -235,7 +247,7 @@ def sensitive_reads(view: SkillView) -> list[Signal]:
                     continue
             out.append(Signal(kind, ln, tf.path, ln.lineno, t.strip()[:200], ln.ctx.kind in ACTIVE))
         if tf.role == "script" or tf.lang == "markdown":
-            for ln in tf.candidates(("env", "printenv", "set")):
+            for ln in _lines_passing(tf, ("env", "printenv", "set"), lambda r: ENV_SECRETS.search(r) is not None):
                 if ln.kind == "code" and ENV_SECRETS.search(ln.text):
                     out.append(Signal("env_dump", ln, tf.path, ln.lineno, ln.text.strip()[:200], ln.ctx.kind in ACTIVE))
     for f in view.facts_of("py.secret_read", "js.secret_read", "py.env_dump", "js.env_dump"):
@@ -260,7 +272,7 @@ def egress(view: SkillView) -> list[Signal]:
     for tf in view.files:
         if tf.lang == "python" or tf.lang == "javascript":
             continue
-        for i, ln in enumerate(tf.candidates(SEND_KEYS)):
+        for i, ln in enumerate(_lines_passing(tf, SEND_KEYS, _sends)):
             if i & 255 == 255 and view.over_budget(tf.path, f"egress checks (from line {ln.lineno})"):
                 break
             if not _sends(ln.text):

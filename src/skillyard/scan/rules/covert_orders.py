@@ -66,7 +66,12 @@ _ADDRESS = re.compile(
     r"(?:AI|assistant|model|LLM|agent|Claude|GPT|Codex|Copilot)\b"
     r"|\b(?:AI|assistant|model|LLM|agent)(?:\s+model)?\s+(?:reading|processing|parsing|that\s+reads)\s+(?:this|these)\b"
     r"|\b(?:assistant|AI|model|agent)\s+usage\s+note\b|\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant)\b"
-    r"|\bSYSTEM\s+NOTE\b|\bnot\s+for\s+display\b",
+    r"|\bSYSTEM\s+NOTE\b|\bnot\s+for\s+display\b"
+    # es / de / fr / zh / ja: "nota para la IA", "Hinweis für die KI", "note pour l'IA", "给AI的说明", "AIへの指示"
+    r"|\bnota\s+(?:para|al|a\s+la)\s+(?:la\s+|el\s+)?(?:IA|asistente|modelo|agente)\b"
+    r"|\bhinweis\s+(?:für|an)\s+(?:die\s+|den\s+|das\s+)?(?:KI|Assistenten|Modell|Agenten)\b"
+    r"|\bnote\s+(?:pour|à)\s+l[’']\s*(?:IA|assistant|agent)\b|\bà\s+l[’']attention\s+de\s+l[’'](?:IA|assistant)\b"
+    r"|给\s*(?:AI|助手|模型|智能体)\s*的|致\s*(?:AI|助手|模型)|(?:AI|アシスタント|エージェント|モデル)への",
     re.IGNORECASE,
 )
 _COVERT = re.compile(
@@ -75,7 +80,13 @@ _COVERT = re.compile(
     r"|\bdo\s+not\s+(?:reveal|mention|disclose|show|tell|point\s+(?:it|this)\s+out|display)\b|\bdon'?t\s+(?:reveal|mention|tell)\b"
     r"|\bskip\s+(?:all\s+)?confirmations?\b|\bwithout\s+(?:asking|confirmation|telling)\b"
     r"|\bif\s+the\s+user\s+asks\b[^.\n]{0,80}\b(?:say|tell|claim|deny|answer)\b"
-    r"|\bignore\s+(?:the\s+user|previous|prior|all)\b|\bover(?:ride|rides)\s+(?:the\s+user|user|any)\b",
+    r"|\bignore\s+(?:the\s+user|previous|prior|all)\b|\bover(?:ride|rides)\s+(?:the\s+user|user|any)\b"
+    r"|\bno\s+(?:lo\s+|se\s+lo\s+)?(?:menciones|digas|reveles|muestres)\b|\ben\s+secreto\b|\bsin\s+(?:preguntar|avisar)\b"
+    r"|\bprioridad\s+(?:sobre|máxima)\b|\bnicht\s+(?:erwähnen|verraten|zeigen)\b|\berwähne\s+(?:das\s+|dies\s+)?nicht\b"
+    r"|\bheimlich\b|\bohne\s+(?:zu\s+fragen|Rückfrage|nachzufragen)\b|\bVorrang\b|\bhöchste\s+Priorität\b"
+    r"|\bne\s+(?:le\s+|la\s+)?(?:mentionne|dis|révèle|montre)\s+pas\b|\bsecrètement\b|\bsans\s+demander\b"
+    r"|\bpriorité\s+(?:sur|absolue)\b|不要(?:告诉|提及|透露|显示)|秘密地|悄悄|无需(?:询问|确认)|优先于"
+    r"|(?:言わない|伝えない|黙って|こっそり|確認せず|優先)",
     re.IGNORECASE,
 )
 
@@ -84,7 +95,7 @@ _COVERT = re.compile(
 # match of it contains (found for all files in the shared one-pass keyword index), so skipping loses no match.
 _ADDRESS_KEYS = (
     "note", "message", "instruction", "directive", "memo", "guidance", "reading", "processing", "parsing", "reads",
-    "usage", "you", "display",
+    "usage", "you", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への",
 )  # fmt: skip
 _ASK_KEYS = ("ask", "request", "prompt", "collect", "obtain", "get", "have")
 _SABOTAGE_KEYS = (
@@ -97,6 +108,12 @@ _UNBOUND_KEYS = (
 register_keywords(_ADDRESS_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + _UNBOUND_KEYS)
 
 
+_FILE_KEYS = (
+    "note", "message", "instruction", "directive", "reading", "usage", "if you are", "nota", "hinweis", "给", "致",
+    "への",
+)  # fmt: skip
+
+
 def _addressed_notes(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role not in _TEXT_ROLES and tf.role != "asset":
@@ -104,7 +121,7 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
         if tf.role == "script" and tf.lang in ("python", "javascript", "typescript", "shell", "powershell", "go"):
             continue
         low = tf.lower
-        if not any(k in low for k in ("note", "message", "instruction", "directive", "reading", "usage", "if you are")):
+        if not any(k in low for k in _FILE_KEYS):
             continue
         for n in tf.candidate_numbers(_ADDRESS_KEYS):
             row = tf.rows[n - 1]
@@ -139,13 +156,27 @@ _ASK = re.compile(
     r"|the\s+person)\b[^.\n]{0,40}\b(?:to\s+(?:reply|send|enter|type|provide|share|give|paste)|for)\b[^.\n]{0,120}",
     re.IGNORECASE,
 )
+# es / de / fr / zh / ja requests to the user ("pídele al usuario", "bitte den Nutzer um", "demande à l'utilisateur",
+# "请用户提供", "ユーザーに…入力してもらう")
+_ASK_ML = re.compile(
+    r"\b(?:p[ií]de(?:le|les)?|pedir|solicita(?:r|le)?|preg[uú]nta(?:le)?)\b[^.\n]{0,60}"
+    r"|\b(?:bitte|frage|fordere|verlange)\b[^.\n]{0,40}\b(?:Nutzer|Benutzer|Kunden|ihn|sie)\b[^.\n]{0,60}"
+    r"|\b(?:demande[rz]?|exige[rz]?)\b[^.\n]{0,60}"
+    r"|(?:请|要求|让)\s*(?:用户|客户|对方)[^。\n]{0,60}|(?:ユーザー|利用者|お客様)に[^。\n]{0,60}",
+    re.IGNORECASE,
+)
+_ASK_ML_KEYS = ("pide", "pída", "pídel", "pedir", "solicit", "pregunt", "pregúnt", "bitte", "frage", "fordere",
+                "verlange", "demande", "exige", "请", "要求", "让", "に")  # fmt: skip
 _OTP = re.compile(
     r"\b(?:2fa|two-factor|mfa|otp|one-time|6-digit|six-digit|verification|authenticator|sms)\s*(?:code|passcode|token)?"
-    r"|\bseed\s+phrase\b|\brecovery\s+(?:phrase|codes?|words)\b|\bbackup\s+codes?\b|\bmnemonic\b|\bprivate\s+key\b",
+    r"|\bseed\s+phrase\b|\brecovery\s+(?:phrase|codes?|words)\b|\bbackup\s+codes?\b|\bmnemonic\b|\bprivate\s+key\b"
+    r"|\bc[óo]digo\s+(?:2FA|de\s+verificaci[óo]n|SMS|de\s+un\s+solo\s+uso)|\b(?:2FA|SMS|TAN|Best[äa]tigungs)-?Code\b"
+    r"|\bcode\s+(?:2FA|SMS|de\s+v[ée]rification|à\s+usage\s+unique)|验证码|动态码|助记词|認証コード|ワンタイム|確認コード",
     re.IGNORECASE,
 )
 _PASSWORD = re.compile(
-    r"\bpassword\b|\bpasscode\b|\bPIN\b|\bcontraseña\b|\bPasswort\b|\bmot\s+de\s+passe\b", re.IGNORECASE
+    r"\bpassword\b|\bpasscode\b|\bPIN\b|\bcontraseña\b|\bPasswort\b|\bKennwort\b|\bmot\s+de\s+passe\b|密码|パスワード",
+    re.IGNORECASE,
 )
 
 
@@ -153,9 +184,9 @@ def _phishing(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role not in ("skill_md", "reference"):
             continue
-        for n in tf.candidate_numbers(_ASK_KEYS):
+        for n in tf.candidate_numbers(_ASK_KEYS + _ASK_ML_KEYS):
             row = tf.rows[n - 1]
-            m = _ASK.search(row)
+            m = _ASK.search(row) or _ASK_ML.search(row)
             if m is None:
                 continue
             span = " ".join(tf.rows[n - 1 : n + 1])
@@ -165,7 +196,9 @@ def _phishing(view: SkillView) -> Iterator[Hit]:
             ):
                 continue
             if warns_against(row, m.start(), m.end()) or re.search(
-                r"\b(?:never|don'?t|do\s+not|must\s+not|will\s+never|we\s+never)\b[^.\n]{0,60}\b(?:ask|request|collect)",
+                r"\b(?:never|don'?t|do\s+not|must\s+not|will\s+never|we\s+never|nunca|jam[aá]s|niemals|nie|ne\s+\w+"
+                r"\s+jamais)\b[^.\n]{0,60}\b(?:ask|request|collect|pid|solicit|pregunt|frag|fordert|demand)"
+                r"|(?:绝不|从不|不会)[^。\n]{0,20}(?:索要|要求|询问)|(?:決して|絶対に)[^。\n]{0,30}(?:聞|尋ね|求め)",
                 row,
                 re.IGNORECASE,
             ):

@@ -118,10 +118,19 @@ _SEND_BRANCHES = tuple(
 )
 
 
+_SEND_GATES = tuple((k, rx) for keys, rx in _SEND_BRANCHES for k in keys)
+
+
 def _sends(text: str) -> bool:
-    """``_SEND.search(text) is not None``, one gated branch at a time."""
+    """``_SEND.search(text) is not None``, one gated branch at a time (each branch tried at most once)."""
     low = fold(text)
-    return any(any(k in low for k in keys) and rx.search(text) for keys, rx in _SEND_BRANCHES)
+    tried: set[re.Pattern[str]] = set()
+    for k, rx in _SEND_GATES:
+        if k in low and rx not in tried:
+            if rx.search(text):
+                return True
+            tried.add(rx)
+    return False
 
 
 # A URL whose query the agent is told to fill with data: a covert channel whoever the host is.

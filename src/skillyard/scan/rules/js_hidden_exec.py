@@ -11,6 +11,7 @@ class - whatever the variable names or the minification.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 
@@ -24,6 +25,9 @@ _ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u00[0-9a-fA-F]{2}){4,}")
 _FRAGMENTS = re.compile(
     r"\[\s*((?:([\"'])[^\"'\n]{1,12}\2\s*,\s*){1,}([\"'])[^\"'\n]{1,12}\3)\s*\]\s*\.join\(\s*([\"'])\4\s*\)"
 )
+# Buffer.from('…', 'base64') / atob('…'), and a literal reversed at run time ('…'.split('').reverse().join(''))
+_B64 = re.compile(r"(?:Buffer\.from\(\s*|atob\(\s*)([\"'])([A-Za-z0-9+/=]{8,})\1")
+_REVERSED = re.compile(r"([\"'])([^\"'\n]{4,80})\1\s*\.split\(\s*([\"'])\3\s*\)\s*\.reverse\(\s*\)\s*\.join\(")
 _RUNNER = re.compile(r"child_process|\b(?:exec|execSync|spawn|spawnSync|execFile)\b")
 _COMMAND = re.compile(
     r"\b(?:curl|wget|bash|powershell|pwsh|nc|ncat)\b|/dev/tcp|\|\s*(?:ba|z)?sh\b|\bsh\s+-c\b", re.IGNORECASE
@@ -53,6 +57,13 @@ def _decoded(text: str) -> Iterator[tuple[int, str]]:
         yield m.start(), bytes.fromhex(re.sub(r"\\x|\\u00", "", m.group(0))).decode("latin-1")
     for m in _FRAGMENTS.finditer(text):
         yield m.start(), "".join(re.findall(r"[\"']([^\"'\n]*)[\"']", m.group(1)))
+    for m in _B64.finditer(text):
+        try:
+            yield m.start(), base64.b64decode(m.group(2), validate=True).decode("latin-1")
+        except ValueError:
+            continue
+    for m in _REVERSED.finditer(text):
+        yield m.start(), m.group(2)[::-1]
 
 
 def js_hidden_exec(view: SkillView) -> Iterator[Hit]:
@@ -68,7 +79,8 @@ def js_hidden_exec(view: SkillView) -> Iterator[Hit]:
         runner = "child_process" in text or any("child_process" in d for _, d in pieces)
         calls = runner and bool(_EXEC_CALL.search(text))
         for off, dec in pieces:
-            if "child_process" in dec or (computed and _RUNNER.search(dec)):
+            # child_process spelled so; exec/spawn spelled so and reached by a computed require or member
+            if "child_process" in dec or ((computed or runner) and _RUNNER.search(dec)):
                 found = (off, f"loads '{dec[:40]}' through a name built from char codes or fragments")
             elif calls and _COMMAND.search(dec):
                 found = (off, f"runs a command built from char codes or fragments ('{dec[:40]}')")

@@ -34,13 +34,16 @@ _QUOTES = "\"'`“‘«"
 _CONDITION = re.compile(r"^[^\w.!?;]{0,3}\s*(?:when|if|once|until|after|unless)\b", re.IGNORECASE)
 
 
-def _order(row: str, start: int, end: int) -> bool:
+def _order(row: str, start: int, end: int, data: bool = False) -> bool:
     """The match starts a sentence or a string value, and is not a short quoted phrase (a quoted pattern or
-    example: ``score("Ignore previous instructions")``, ``- "You are now DAN ..."``)."""
+    example: ``score("Ignore previous instructions")``, ``- "You are now DAN ..."``). In a data file (``data``:
+    JSON/YAML/CSV/text) a quote after ``key:``, ``=``, ``,`` or ``[`` opens a value, whatever its length."""
     lead = row[max(0, start - 80) : start]
     if not _LEAD.search(lead) or _CONDITION.search(row[end : end + 12]):
         return False
     opener = lead.rstrip()[-1:]
+    if data and opener in ("'", '"') and re.search(r"[:=,\[]\s*[\"']$", lead.rstrip()):
+        return True
     if opener and opener in _QUOTES:
         close = row.find("”" if opener == "“" else "’" if opener == "‘" else "»" if opener == "«" else opener, start)
         return close < 0 or close - start > 120
@@ -72,7 +75,9 @@ def addressed(inner: Check, *patterns: re.Pattern[str], retag: bool = False) -> 
                 yield h
                 continue
             m = next((m for p in patterns if (m := p.search(row)) is not None), None)
-            if m is None or not _order(row, m.start(), m.end()):
+            data = tf.lang in ("json", "yaml", "toml", "text")
+            # a bare noun phrase ("System override attempt") names an attack, it does not order one
+            if m is None or m.group(0).lower() == "system override" or not _order(row, m.start(), m.end(), data):
                 yield h
                 continue
             rest = row[: m.start()] + " " + row[m.end() :] if retag else row

@@ -33,7 +33,8 @@ OVERRIDE = re.compile(
     r"|security\s+|global\s+|project\s+)*(?:CLAUDE\.md|AGENTS\.md|GEMINI\.md|instructions|rules|settings|preferences"
     r"|guidelines|policies|configuration|memory)"
     # the same override in other languages (zh, ja, es, fr, de)
-    r"|(?:忽略|无视|忘记|忘掉|不要理会)\s*(?:之前|以前|先前|上面|以上|所有)的?\s*(?:所有的?)?\s*(?:指令|指示|说明|规则|提示)"
+    r"|(?:忽略|无视|忘记|忘掉|不要理会)\s*(?:之前|以前|先前|上面|以上|所有)的?\s*(?:所有的?)?\s*(?:安全)?\s*(?:指令|指示|说明|规则|提示"
+    r"|准则|规范|政策)"
     r"|(?:前|以前|これまで|今まで)の?\s*(?:指示|命令|ルール)(?:を|は)?\s*(?:すべて|全て)?\s*(?:無視|忘れ)"
     r"|\bignora\s+(?:todas\s+)?las\s+instrucciones\s+(?:anteriores|previas)"
     r"|\bignor(?:e|ez)\s+(?:toutes\s+)?les\s+instructions\s+(?:précédentes|antérieures)"
@@ -54,12 +55,13 @@ JAILBREAK = re.compile(
     r"(?:content\s+|usage\s+|safety\s+)?(?:guidelines|polic(?:y|ies)|rules|restrictions|terms)"
     r"|\bDo\s+Anything\s+Now\b|\b(?:you\s+are|act\s+as|pretend\s+to\s+be|become)\s+(?:now\s+)?DAN\b"
     r"|\b(?:developer|god|jailbreak|jailbroken|unrestricted|unfiltered)\s+mode\s+(?:is\s+)?(?:now\s+)?(?:enabled|activated"
-    r"|on)\b",
+    r"|on)\b"
+    r"|(?:你|AI|助手|模型)[^。\n]{0,12}没有(?:任何)?(?:限制|约束|审查|过滤|内容政策|道德准则)",
     re.IGNORECASE,
 )
 JAILBREAK_KEYS = (
     "polic", "filter", "censor", "restriction", "limitation", "limits", "ethical", "moral", "safety", "rules",
-    "guidelines", "terms", "do anything now", " dan", "mode",
+    "guidelines", "terms", "do anything now", " dan", "mode", "没有",
 )  # fmt: skip
 WHO = r"(?:the\s+)?(?:users?|humans?|operators?|owners?|person|them|him|her)\b"
 CONCEAL = re.compile(
@@ -140,6 +142,12 @@ DECEIVE = re.compile(
     r"|questioned|challenged?|queried|wonders?)\b[^.\n]{0,50}?\b(?:invent|make\s+up|fabricate|give|offer|provide|say"
     r"|claim|cite)\s+(?:them\s+|the\s+user\s+|him\s+|her\s+)?(?:a\s+|an\s+|some\s+)?(?:plausible|convincing|believable"
     r"|credible|innocent|harmless|fake|false|made-up|invented|cover|fictional)\b"
+    # the same cover story in es / fr / de
+    r"|\bsi\s+(?:el\s+usuario|alguien|le|l['’]utilisateur|quelqu['’]un)\s+(?:te\s+|vous\s+)?(?:pregunta|cuestiona|demande"
+    r"|questionne)\b[^.\n]{0,50}?\b(?:inventa|invente[zs]?|da(?:le)?|donne[zs]?)\s+(?:una?\s+|des?\s+)?(?:explicaci[oó]n"
+    r"|raz[oó]n|excusa|explication|raison|excuse)s?\s+(?:convincente|plausible|cre[ií]ble|inocente|innocente)"
+    r"|\bwenn\s+(?:der\s+(?:Benutzer|Nutzer)|jemand)\s+(?:fragt|nachfragt)\b[^.\n]{0,50}?\b(?:erfinde|nenne|gib)\s+"
+    r"(?:eine\s+)?(?:plausible|überzeugende|harmlose)\s+(?:Erklärung|Begründung|Ausrede)"
     r"|\b(?:must|always|should|will|shall)\s+(?:\w+\s+){0,3}?(?:receive|get|be\s+given|score|be\s+scored|be\s+rated"
     r"|be\s+ranked|rank|be\s+marked|pass|be\s+approved|win)\b[^.\n]{0,60}\bregardless\s+of\s+(?:its\s+|their\s+|the\s+"
     r"|his\s+|her\s+)?(?:actual\s+|real\s+)?(?:content|merit|quality|qualifications?|evidence|results?|findings"
@@ -166,7 +174,7 @@ DECEIVE = re.compile(
 DECEIVE_KEYS = (
     "if ", "regardless", "false positive", "必ず", "一律", "总是", "必须", "始终", "replace", "swap",
     "substitute", "overwrite", "change", "silently", "secretly", "quietly", "covertly", "even if", "even when",
-    "whatever", "no matter",
+    "whatever", "no matter", "si ", "wenn ",
 )  # fmt: skip
 BACKGROUND = re.compile(r"\b(?:silently|quietly|secretly|covertly)\s+in\s+the\s+background\b", re.IGNORECASE)
 

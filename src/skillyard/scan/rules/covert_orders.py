@@ -257,10 +257,23 @@ _EXAMPLE = re.compile(
 )
 
 
+_ACCOUNT_WORDS = ("iban", "wallet", "cuenta", "konto", "compte", "conto", "address", "direcci", "账户", "口座")
+
+
 def _payment_swap(tf: TextFile) -> Iterator[Hit]:
-    if _ACCOUNT.search(tf.text) is None:  # a row's match is one in the whole text (no pattern crosses a newline)
+    # The block around a hit must name the account kind, so a file without any such word has no hit (a substring
+    # test per word is far cheaper than the account pattern); matches are then found in the whole text (no pattern
+    # crosses a newline) and only rows holding one are visited.
+    if not any(w in tf.lower for w in _ACCOUNT_WORDS):
         return
-    for n, row in enumerate(tf.rows, 1):
+    seen, pos, n = 0, 0, 1
+    for whole in _ACCOUNT.finditer(tf.text):
+        n += tf.text.count("\n", pos, whole.start())
+        pos = whole.start()
+        if n <= seen or n > len(tf.rows):
+            continue
+        seen = n
+        row = tf.rows[n - 1]
         m = _ACCOUNT.search(row)
         if m is None or _EXAMPLE.search(row):
             continue

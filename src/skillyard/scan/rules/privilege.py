@@ -11,7 +11,7 @@ from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.context import documentation
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.persistence import git_hooks, scripted_orders, upgrade_persistence
-from skillyard.scan.rules.revshell_context import placeholder_target
+from skillyard.scan.rules.revshell_context import revshell
 
 F = Family.PRIVILEGE_ESCALATION
 CODE = frozenset({"code"})
@@ -316,43 +316,6 @@ def _scoped(inner: Check) -> Check:
     return check
 
 
-# Reverse shells assembled from variables (``T=/dev/tcp/$H/$P; $S -i >& $T 0>&1``) and hard-coded SSH keys
-# appended to authorized_keys (a standing backdoor login), including a key decoded from base64/hex on the way in
-# (an encoded key hides whose login is being added).
-_VAR_REVSHELL = re.compile(
-    r"/dev/(?:tcp|udp)/\$\{?\w+\}?/\$|\s-i\s*>&\s*[\"']?\$\{?\w+\}?[\"']?\s+0>&1"
-    r"|(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-\S+)\s+AAAA[\w+/=]{20,}[^\n]*>>\s*[\"']?(?:~|\$HOME|/root|/home/\w+)?/?\.ssh/"
-    r"authorized_keys"
-    r"|(?:base64\s+(?:-d|-D|--decode)|xxd\s+-r|openssl\s+(?:base64|enc)\b[^|>\n]*\s-d)[^|\n]*>>\s*[\"']?\S*"
-    r"authorized_keys",
-    re.IGNORECASE,
-)
-
-
-def _revshell(view: SkillView) -> Iterator[Hit]:
-    seen = set()
-    for f in view.facts_of("sh.reverse_shell"):
-        seen.add((f.file, f.line))
-        tf = view.file(f.file)
-        if view.security_topic and tf is not None and tf.lang == "markdown":
-            row = tf.text.split("\n")[f.line - 1] if f.line <= tf.n_lines else f.evidence
-            if placeholder_target(row, tf.text):  # a cheat sheet in a security skill
-                yield Hit("PE007", f.file, f.line, f.detail + " (placeholder target, reference)", f.evidence, f.ctx,
-                          Severity.MEDIUM)  # fmt: skip
-                continue
-        yield Hit("PE007", f.file, f.line, f.detail, f.evidence, f.ctx)
-    for h in line_rule(
-        "PE007",
-        _VAR_REVSHELL,
-        "opens a remote shell or backdoor login (reverse shell via variables, or a hard-coded key in authorized_keys)",
-        keywords=("/dev/tcp/", "/dev/udp/", "0>&1", "authorized_keys"),
-        kinds=frozenset({"code"}),
-    )(view):
-        tf = view.file(h.file)
-        if (h.file, h.line) not in seen and tf is not None and tf.role == "script":
-            yield h
-
-
 RULES = [
     Rule(
         "PE001",
@@ -476,7 +439,7 @@ RULES = [
         0.9,
         "A shell bound to a network socket hands the machine to a remote operator.",
         "Remove it.",
-        _revshell,
+        revshell,
         mitre="T1059.004",
         capability="command_execution",
     ),

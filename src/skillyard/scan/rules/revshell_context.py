@@ -1,4 +1,4 @@
-"""When a quoted reverse shell is reference material (PE007 context).
+"""PE007 (reverse shell or remote access) checks, and when a quoted reverse shell is reference material.
 
 A CTF, pentest or red-team skill lists reverse-shell one-liners as a cheat sheet: the target is a placeholder the
 reader fills in (``$LHOST``, ``<attacker-ip>``, ``ATTACKER_IP``) and the line sits in markdown, not in a script
@@ -9,6 +9,11 @@ bundled script, or in a skill that is not about security stays critical.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.rules.base import Hit, line_rule
 
 _TARGET = re.compile(
     r"/dev/(?:tcp|udp)/([^/\s\"']+)/|\bconnect\(\(\s*[\"']?([^\"',)\s]+)|\b(?:nc|ncat|netcat)\b[^|;&\n]*?\s-[ec]\s+"
@@ -29,3 +34,41 @@ def placeholder_target(row: str, text: str) -> bool:
     return bool(
         re.fullmatch(r"<[^>]+>|[A-Z][A-Z0-9_]*|\{+\w+\}+", host) or re.search(r"attacker|your|lhost", host, re.I)
     )
+
+
+# Reverse shells assembled from variables (``T=/dev/tcp/$H/$P; $S -i >& $T 0>&1``) and hard-coded SSH keys
+# appended to authorized_keys (a standing backdoor login), including a key decoded from base64/hex on the way in
+# (an encoded key hides whose login is being added).
+_VAR_REVSHELL = re.compile(
+    r"/dev/(?:tcp|udp)/\$\{?\w+\}?/\$|\s-i\s*>&\s*[\"']?\$\{?\w+\}?[\"']?\s+0>&1"
+    r"|(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-\S+)\s+AAAA[\w+/=]{20,}[^\n]*>>\s*[\"']?(?:~|\$HOME|/root|/home/\w+)?/?\.ssh/"
+    r"authorized_keys"
+    r"|(?:base64\s+(?:-d|-D|--decode)|xxd\s+-r|openssl\s+(?:base64|enc)\b[^|>\n]*\s-d)[^|\n]*>>\s*[\"']?\S*"
+    r"authorized_keys",
+    re.IGNORECASE,
+)
+
+
+def revshell(view: SkillView) -> Iterator[Hit]:
+    """PE007: reverse-shell facts from the shell analyzer, variable-built reverse shells, hard-coded login keys."""
+    seen = set()
+    for f in view.facts_of("sh.reverse_shell"):
+        seen.add((f.file, f.line))
+        tf = view.file(f.file)
+        if view.security_topic and tf is not None and tf.lang == "markdown":
+            row = tf.text.split("\n")[f.line - 1] if f.line <= tf.n_lines else f.evidence
+            if placeholder_target(row, tf.text):  # a cheat sheet in a security skill
+                yield Hit("PE007", f.file, f.line, f.detail + " (placeholder target, reference)", f.evidence, f.ctx,
+                          Severity.MEDIUM)  # fmt: skip
+                continue
+        yield Hit("PE007", f.file, f.line, f.detail, f.evidence, f.ctx)
+    for h in line_rule(
+        "PE007",
+        _VAR_REVSHELL,
+        "opens a remote shell or backdoor login (reverse shell via variables, or a hard-coded key in authorized_keys)",
+        keywords=("/dev/tcp/", "/dev/udp/", "0>&1", "authorized_keys"),
+        kinds=frozenset({"code"}),
+    )(view):
+        tf = view.file(h.file)
+        if (h.file, h.line) not in seen and tf is not None and tf.role == "script":
+            yield h

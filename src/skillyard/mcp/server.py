@@ -62,12 +62,7 @@ def _search_many(
     filters: dict[str, str] | None,
     policy: serve.ServePolicy,
 ) -> list[dict[str, Any]]:
-    """Several queries fused into one ranking (``services.search.search_multi``), with the trust gate and
-    filters of a single search (the same filter keys; skills below the tier are filtered in the index and
-    re-checked here, as :func:`serve.search_for_agent` does)."""
-    from skillyard.search.engine import Filters
-    from skillyard.services.search import search_multi
-
+    """Check the query list, then ``serve.search_for_agent`` (search_multi; same filters and trust gate)."""
     if any_of is not None and all_of is not None:
         raise UsageError("give any_of or all_of, not both")
     require = "any" if any_of is not None else "all"
@@ -76,22 +71,7 @@ def _search_many(
         raise UsageError(f"{require}_of needs at least one non-empty query")
     if len(queries) > MAX_QUERIES:
         raise UsageError(f"at most {MAX_QUERIES} queries at once (got {len(queries)})")
-    f = dict(filters or {})
-    unknown = set(f) - {"tag", "tags", "source", "agent"}
-    if unknown:
-        raise UsageError(f"unknown search filter(s) {sorted(unknown)}; use tag, source or agent")
-    tags = f.get("tags") or f.get("tag") or ""
-    flt = Filters(
-        min_trust=int(policy.min_tier),
-        tags=tuple(t for t in tags.split(",") if t),
-        source=f.get("source") or None,
-        agent=f.get("agent") or None,
-    )
-    out: list[dict[str, Any]] = []
-    for hit in search_multi(store, queries, limit=limit, filters=flt, require=require):
-        if serve.tier_of(store, store.get_version(hit.name)) >= policy.min_tier:
-            out.append(hit.to_dict())
-    return out
+    return serve.search_for_agent(store, queries, limit, filters, policy, require=require)
 
 
 def build_server(location: str, policy: serve.ServePolicy | None = None) -> MCPServer:

@@ -10,11 +10,14 @@ import base64
 import json
 import posixpath
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillyard.errors import SkillyardError, UsageError
 from skillyard.model import TrustTier, Version
 from skillyard.registry.interface import SkillStore
+
+if TYPE_CHECKING:
+    from skillyard.search.engine import Filters
 
 SKILL_SCHEME = "skill://"
 TEXT_LIMIT = 1_000_000
@@ -169,26 +172,38 @@ def list_for_agent(store: SkillStore, policy: ServePolicy, offset: int = 0, limi
     }
 
 
-def search_for_agent(
-    store: SkillStore, query: str, limit: int, filters: dict[str, Any] | None, policy: ServePolicy
-) -> list[dict[str, Any]]:
-    """Search, keeping only skills at or above the policy's tier (filtered in the index, re-checked here)."""
+def agent_filters(filters: dict[str, Any] | None, policy: ServePolicy) -> Filters:
+    """The index filters of an agent's search: the policy's tier plus tag / source / agent (unknown keys refused)."""
     from skillyard.search.engine import Filters
-    from skillyard.services.search import search
 
     f = dict(filters or {})
     unknown = set(f) - {"tag", "tags", "source", "agent"}
     if unknown:
         raise UsageError(f"unknown search filter(s) {sorted(unknown)}; use tag, source or agent")
     tags = f.get("tags") or f.get("tag") or ()
-    flt = Filters(
+    return Filters(
         min_trust=int(policy.min_tier),
-        tags=tuple(tags.split(",") if isinstance(tags, str) else tags),
+        tags=tuple(t for t in (tags.split(",") if isinstance(tags, str) else tags) if t),
         source=f.get("source") or None,
         agent=f.get("agent") or None,
     )
-    out: list[dict[str, Any]] = []
-    for hit in search(store, query, limit=limit, filters=flt):
-        if tier_of(store, store.get_version(hit.name)) >= policy.min_tier:
-            out.append(hit.to_dict())
-    return out
+
+
+def search_for_agent(
+    store: SkillStore,
+    query: str | list[str],
+    limit: int,
+    filters: dict[str, Any] | None,
+    policy: ServePolicy,
+    require: str = "any",
+) -> list[dict[str, Any]]:
+    """Search (one query, or several fused by ``search_multi`` with ``require`` "any"/"all"), keeping only
+    skills at or above the policy's tier (filtered in the index, re-checked here)."""
+    from skillyard.services.search import search, search_multi
+
+    flt = agent_filters(filters, policy)
+    if isinstance(query, str):
+        hits = search(store, query, limit=limit, filters=flt)
+    else:
+        hits = search_multi(store, query, limit=limit, filters=flt, require=require)
+    return [h.to_dict() for h in hits if tier_of(store, store.get_version(h.name)) >= policy.min_tier]

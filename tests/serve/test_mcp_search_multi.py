@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from mcp import Client, StdioServerParameters
+
 from skillyard.registry.sqlite import SQLiteStore
 from skillyard.services.scan import scan_on_add
 from tests.install.conftest import add

@@ -92,8 +92,12 @@ _COVERT = re.compile(
 # match of it contains (found for all files in the shared one-pass keyword index), so skipping loses no match.
 _ADDRESS_KEYS = (
     "note", "message", "instruction", "directive", "memo", "guidance", "reading", "processing", "parsing", "reads",
-    "usage", "you", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への",
+    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への",
 )  # fmt: skip
+# The "if you are an AI / LLM / language model / assistant" branch: "you" is on most lines, so a row found only
+# through it must also hold "if" and one of the words that branch ends with (exact: every match contains them).
+_YOU_KEYS = ("you",)
+_YOU_ALSO = ("ai", "llm", "language", "assistant")
 _ASK_KEYS = ("ask", "request", "prompt", "collect", "obtain", "get", "have")
 _SABOTAGE_KEYS = (
     "fallback", "maintenance", "master", "universal", "backdoor", "hidden", "hard", "accept", "match", "skip",
@@ -102,7 +106,7 @@ _UNBOUND_KEYS = (
     "bound", "restricted", "limited", "appl", "refuse", "warning", "disclaimer", "restrictions", "limits", "filters",
     "confirmation", "polic", "guidelines", "exist", "ignore",
 )  # fmt: skip
-register_keywords(_ADDRESS_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + _UNBOUND_KEYS)
+register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + _UNBOUND_KEYS)
 
 
 _FILE_KEYS = (
@@ -120,7 +124,16 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
         low = tf.lower
         if not any(k in low for k in _FILE_KEYS):
             continue
-        for n in tf.candidate_numbers(_ADDRESS_KEYS):
+        low_rows = tf.lower_rows
+        you = [
+            n
+            for n in tf.candidate_numbers(_YOU_KEYS)
+            if "if" in low_rows[n - 1] and any(w in low_rows[n - 1] for w in _YOU_ALSO)
+        ]
+        numbers = tf.candidate_numbers(_ADDRESS_KEYS)
+        if you:
+            numbers = sorted(set(numbers).union(you))
+        for n in numbers:
             row = tf.rows[n - 1]
             m = _ADDRESS.search(row)
             if m is None or warns_against(row, m.start(), m.end()):

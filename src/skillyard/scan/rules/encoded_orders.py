@@ -39,13 +39,36 @@ def _prose(raw: bytes) -> str:
     return text if text.count(" ") >= 4 else ""
 
 
+_ALPHABET = bytes(
+    0x61 if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "+/") else 0x20 for b in range(256)
+)
+_RUN = b"a" * 40
+
+
+def _blob_rows(text: str) -> list[int]:
+    """The numbers of the lines holding a blob, from one pass over the whole text: a row's blob is one in the
+    whole text and the reverse (newline and carriage return are outside the blob alphabet, so the look-arounds
+    agree at row edges)."""
+    out: list[int] = []
+    # exact C-level gate: every blob is 40 ASCII alphabet characters in a row, and the byte translation keeps
+    # that (each other character becomes one or more spaces)
+    if _RUN not in text.encode("utf-8", "surrogatepass").translate(_ALPHABET):
+        return out
+    line, pos = 1, 0
+    for m in _B64_BLOB.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
 def _encoded_orders(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role not in ("skill_md", "reference") or _B64_BLOB.search(tf.text) is None:
-            continue  # a row's blob is one in the whole text: a newline is outside the blob alphabet
-        for n, row in enumerate(tf.rows, 1):
-            if len(row) < 40:
-                continue
+        if tf.role not in ("skill_md", "reference"):
+            continue
+        for n in _blob_rows(tf.text):
+            row = tf.rows[n - 1]
             for m in _B64_BLOB.finditer(row):
                 blob = m.group(1)
                 try:

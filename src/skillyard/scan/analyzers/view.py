@@ -195,10 +195,13 @@ class TextFile:
         a rule can try its pattern on ``rows[n - 1]`` first and build the line only when it matches."""
         index = self._keyword_index()
         if index is not None and _newest(keywords) <= self._index_version:
-            found = [index[k] for k in keywords if k in index]
-            if not found:
+            # the keywords this file holds, found by a C-level set intersection
+            present = index.keys() & _as_set(keywords)
+            if not present:
                 return []
-            return sorted(found[0] if len(found) == 1 else set().union(*found))
+            if len(present) == 1:
+                return sorted(index[present.pop()])
+            return sorted(set().union(*map(index.__getitem__, present)))
         low = self.lower
         hits: set[int] = set()
         for k in keywords:
@@ -225,8 +228,14 @@ class TextFile:
             return None
         starts = self._line_starts()
         index: dict[str, set[int]] = {}
+        get = index.get
+        # a keyword holds no newline, so its last character is on the line of its first
         for end, kw in automaton.iter(self.lower):
-            index.setdefault(kw, set()).add(bisect_right(starts, end - len(kw) + 1))
+            lines = get(kw)
+            if lines is None:
+                index[kw] = {bisect_right(starts, end)}
+            else:
+                lines.add(bisect_right(starts, end))
         self._index = index
         self._index_version = _VERSION[0]
         return index
@@ -239,6 +248,14 @@ _AUTOMATON: list[Any] = []
 
 
 _NEWEST: dict[tuple[str, ...], int] = {}
+_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _as_set(keywords: tuple[str, ...]) -> frozenset[str]:
+    got = _SETS.get(keywords)
+    if got is None:
+        got = _SETS[keywords] = frozenset(keywords)
+    return got
 
 
 def _newest(keywords: tuple[str, ...]) -> int:
@@ -251,8 +268,10 @@ def _newest(keywords: tuple[str, ...]) -> int:
 
 
 def register_keywords(keywords: Iterable[str]) -> None:
-    """Add prefilter keywords to the shared one-pass index (rules call this when they are defined)."""
-    new = {k for k in keywords if k and k not in _REGISTERED}
+    """Add prefilter keywords to the shared one-pass index (rules call this when they are defined). A keyword
+    holding a newline is never indexed (the index files a hit under the line of its last character); it is
+    always found by substring search."""
+    new = {k for k in keywords if k and "\n" not in k and k not in _REGISTERED}
     if new:
         _NEWEST.clear()
         _VERSION[0] += 1

@@ -190,6 +190,16 @@ class TextFile:
         """
         return [ln for n in self.candidate_numbers(keywords) for ln in self.line_objs(n)]
 
+    def rows_with(self, keywords: tuple[str, ...]) -> set[int] | frozenset[int]:
+        """The set of :meth:`candidate_numbers` (unsorted): for a per-row membership test."""
+        index = self._keyword_index()
+        if index is not None and _newest(keywords) <= self._index_version:
+            present = index.keys() & _as_set(keywords)
+            if len(present) == 1:
+                return index[present.pop()]
+            return set().union(*map(index.__getitem__, present))
+        return frozenset(self.candidate_numbers(keywords))
+
     def candidate_numbers(self, keywords: tuple[str, ...]) -> list[int]:
         """The numbers (ascending) of the lines :meth:`candidates` returns, without building Line objects:
         a rule can try its pattern on ``rows[n - 1]`` first and build the line only when it matches."""
@@ -229,13 +239,13 @@ class TextFile:
         starts = self._line_starts()
         index: dict[str, set[int]] = {}
         get = index.get
-        # a keyword holds no newline, so its last character is on the line of its first
+        # filed under the line of the keyword's first character (a keyword may end in a newline: ".env\n")
         for end, kw in automaton.iter(self.lower):
             lines = get(kw)
             if lines is None:
-                index[kw] = {bisect_right(starts, end)}
+                index[kw] = {bisect_right(starts, end - len(kw) + 1)}
             else:
-                lines.add(bisect_right(starts, end))
+                lines.add(bisect_right(starts, end - len(kw) + 1))
         self._index = index
         self._index_version = _VERSION[0]
         return index
@@ -268,10 +278,8 @@ def _newest(keywords: tuple[str, ...]) -> int:
 
 
 def register_keywords(keywords: Iterable[str]) -> None:
-    """Add prefilter keywords to the shared one-pass index (rules call this when they are defined). A keyword
-    holding a newline is never indexed (the index files a hit under the line of its last character); it is
-    always found by substring search."""
-    new = {k for k in keywords if k and "\n" not in k and k not in _REGISTERED}
+    """Add prefilter keywords to the shared one-pass index (rules call this when they are defined)."""
+    new = {k for k in keywords if k and k not in _REGISTERED}
     if new:
         _NEWEST.clear()
         _VERSION[0] += 1

@@ -121,7 +121,9 @@ def line_rule(
     from skillyard.scan.analyzers.view import WARNS, WINDOW, fold, register_keywords
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
-    register_keywords(keywords)
+    if any("\n" in a for a in also):
+        raise ValueError("an 'also' keyword may not hold a newline")
+    register_keywords(keywords + also)
     from skillyard.scan.context import documentation
 
     def check(view: SkillView) -> Iterator[Hit]:
@@ -135,7 +137,9 @@ def line_rule(
             else:
                 numbers = range(1, tf.n_lines + 1)
             rows = tf.rows
-            low_rows = tf.lower_rows if also else rows
+            # the rows holding an ``also`` keyword, from the shared index (a set look-up per row, not a substring
+            # search per keyword); none of those keywords holds a newline, so this is ``a in lower_rows[n - 1]``
+            also_rows = tf.rows_with(also) if also else frozenset()
             for i, n in enumerate(numbers):
                 if i & 255 == 255 and view.over_budget(tf.path, f"rule {rule_id} (from line {n})"):
                     break
@@ -143,7 +147,7 @@ def line_rule(
                 # The same tests as below on the line's own text, before its Line object (and markdown context)
                 # is built: most candidate lines fail here. A windowed (very long) line is tried window by window.
                 if len(row) <= WINDOW and (
-                    (also and not any(a in low_rows[n - 1] for a in also)) or pattern.search(row) is None
+                    (also and n not in also_rows) or pattern.search(row) is None
                 ):
                     continue
                 yield from _line_hits(tf.path, tf.line_objs(n))

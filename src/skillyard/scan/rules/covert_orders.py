@@ -113,6 +113,7 @@ _FILE_KEYS = (
     "note", "message", "instruction", "directive", "reading", "usage", "if you are", "nota", "hinweis", "给", "致",
     "への",
 )  # fmt: skip
+register_keywords(_FILE_KEYS)
 
 
 def _addressed_notes(view: SkillView) -> Iterator[Hit]:
@@ -121,8 +122,7 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
             continue
         if tf.role == "script" and tf.lang in ("python", "javascript", "typescript", "shell", "powershell", "go"):
             continue
-        low = tf.lower
-        if not any(k in low for k in _FILE_KEYS):
+        if not tf.rows_with(_FILE_KEYS):  # from the shared keyword index: no substring search per word
             continue
         low_rows = tf.lower_rows
         you = [
@@ -268,13 +268,14 @@ _EXAMPLE = re.compile(
 
 
 _ACCOUNT_WORDS = ("iban", "wallet", "cuenta", "konto", "compte", "conto", "address", "direcci", "账户", "口座")
+register_keywords(_ACCOUNT_WORDS)
 
 
 def _payment_swap(tf: TextFile) -> Iterator[Hit]:
     # The block around a hit must name the account kind, so a file without any such word has no hit (a substring
     # test per word is far cheaper than the account pattern); matches are then found in the whole text (no pattern
     # crosses a newline) and only rows holding one are visited.
-    if not any(w in tf.lower for w in _ACCOUNT_WORDS):
+    if not tf.rows_with(_ACCOUNT_WORDS):  # from the shared keyword index: no substring search per word
         return
     seen, pos, n = 0, 0, 1
     for whole in _ACCOUNT.finditer(tf.text):

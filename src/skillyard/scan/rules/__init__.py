@@ -10,10 +10,12 @@ from skillyard.scan.rules.base import Family, Hit, Rule
 @cache
 def _rules() -> tuple[Rule, ...]:
     from skillyard.scan.rules import (
+        autorun_hooks,
         clipboard,
         covert_orders,
         deception,
         dependency_confusion,
+        ecosystem_hooks,
         encoded_orders,
         exfiltration,
         implants,
@@ -30,7 +32,8 @@ def _rules() -> tuple[Rule, ...]:
     rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES,
              *side_channels.RULES, *clipboard.RULES,
-             *privilege.RULES, *persistence.RULES, *implants.RULES, *supply_chain.RULES, *install_hooks.RULES,
+             *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES,
+             *supply_chain.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
              *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}

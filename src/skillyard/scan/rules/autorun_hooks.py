@@ -1,0 +1,166 @@
+"""Places that run a command on their own: agent hooks, editor tasks, ssh config, Python ``.pth`` files, MCP configs.
+
+A command in these places runs without anyone typing it - on every agent tool call, when a folder is opened in the
+editor, on every ``ssh`` invocation, at every Python start-up. Honest skills put formatters and linters there;
+droppers put a download piped into a shell or an encoded payload handed to ``eval``.
+
+- PE024: an auto-run location (Claude Code ``hooks`` in a settings file, a VS Code task with ``runOn: folderOpen``,
+  ssh ``Match exec``/``ProxyCommand``/``LocalCommand``, a ``.pth`` file written into site-packages) holds a command
+  that fetches code from an unvouched host and runs it, or decodes a hidden payload and evaluates it.
+- PE025: code writes an MCP server entry that pre-approves every tool (``autoApprove``/``alwaysAllow`` ``*``) into
+  another agent's configuration (Cursor, Claude Desktop, Windsurf, VS Code): the agent then calls that server's
+  tools without ever asking the user.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.hosts import URL, host_class
+from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.context import SCRIPT
+from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+
+
+def _templated(url: str) -> bool:
+    """The host part is a variable or placeholder (``https://${HOST}/...``): the user's own server."""
+    host = url.split("//", 1)[-1].split("/", 1)[0]
+    return "$" in host or "{" in host or "<" in host
+
+
+# -- PE024 ----------------------------------------------------------------------------------------------------
+
+_AGENT_EVENTS = re.compile(r"\"(?:PreToolUse|PostToolUse|SessionStart|UserPromptSubmit|Stop|SubagentStop|"
+                           r"Notification|PreCompact|SessionEnd)\"")  # fmt: skip
+_SSH_AUTO = re.compile(r"^\s*(?:Match\s+(?:.*\s)?exec|ProxyCommand|LocalCommand|KnownHostsCommand)\b", re.IGNORECASE)
+_FETCH = re.compile(r"\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|urlopen|https?\.get|fetch)\b",
+                    re.IGNORECASE)  # fmt: skip
+_RUN = re.compile(
+    r"\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\|\s*(?:python\d?|node|perl|ruby|iex)\b|\b(?:eval|exec)\s*\(|\bchmod\s+\+x"
+    r"|\bsubprocess\.|\bos\.system\b|\bPopen\b|\bIEX\b",
+    re.IGNORECASE,
+)
+_ENCODED_EVAL = re.compile(
+    r"\b(?:eval|exec|Function)\s*\(\s*(?:Buffer\.from|atob|base64\.b64decode|b64decode|codecs\.decode|bytes\.fromhex)"
+    r"|base64\s+(?:-d|--decode)\b[^|\n]*\|\s*(?:ba|z)?sh\b|FromBase64String[^\n]*(?:iex|Invoke-Expression)",
+    re.IGNORECASE,
+)
+
+
+def _bad_command(cmd: str) -> tuple[str, Severity] | None:
+    """Why this command is a dropper (and how bad), or None."""
+    if _ENCODED_EVAL.search(cmd):
+        return "decodes a hidden payload and evaluates it", Severity.HIGH
+    if not _FETCH.search(cmd) or not _RUN.search(cmd):
+        return None
+    worst: Severity | None = None
+    for url in URL.findall(cmd):
+        cls = host_class(url)
+        if cls in ("trusted", "local") or _templated(url):
+            continue
+        sev = Severity.MEDIUM if cls == "github" else Severity.HIGH
+        worst = sev if worst is None or sev.rank > worst.rank else worst
+    return None if worst is None else ("fetches code from the network and runs it", worst)
+
+
+def _rows(tf: TextFile, where: str, pick: re.Pattern[str] | None) -> Iterator[Hit]:
+    for n, row in enumerate(tf.rows, 1):
+        if pick is not None and not pick.search(row):
+            continue
+        bad = _bad_command(row)
+        if bad is not None:
+            yield Hit("PE024", tf.path, n, f"{where} {bad[0]}", snippet(row), SCRIPT, bad[1])
+
+
+_COMMAND_KEY = re.compile(r"\"command\"\s*:")
+_PTH_WRITE = re.compile(r"""['"][\w.-]*\.pth['"]""")
+_SITE = re.compile(r"site-packages|getsitepackages|getusersitepackages|USER_SITE|sysconfig\.get_path")
+
+
+def _pth(tf: TextFile) -> Iterator[Hit]:
+    if tf.path.lower().endswith(".pth"):
+        yield from _rows(tf, ".pth start-up file (runs at every Python start)", re.compile(r"^\s*import\b"))
+        return
+    if not _PTH_WRITE.search(tf.text) or not _SITE.search(tf.text):
+        return
+    bad = _bad_command(tf.text)
+    if bad is None:
+        return
+    n = next((i for i, r in enumerate(tf.rows, 1) if _PTH_WRITE.search(r)), 1)
+    yield Hit("PE024", tf.path, n, f"writes a .pth file into site-packages that {bad[0]} at every Python start",
+              snippet(tf.rows[n - 1]), SCRIPT, bad[1])  # fmt: skip
+
+
+def _autorun(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test":
+            continue
+        low = tf.path.lower()
+        text = tf.text
+        if ".pth" in text or low.endswith(".pth"):
+            yield from _pth(tf)
+        if low.endswith(".json"):
+            if '"hooks"' in text and _AGENT_EVENTS.search(text):
+                yield from _rows(tf, "agent hook (runs on agent events)", _COMMAND_KEY)
+            elif "folderOpen" in text and '"command"' in text:
+                yield from _rows(tf, "editor task that runs when the folder opens", _COMMAND_KEY)
+        elif ("Match" in text and "exec" in text) or "ProxyCommand" in text or "LocalCommand" in text:
+            yield from _rows(tf, "ssh configuration (runs on every ssh)", _SSH_AUTO)
+
+
+# -- PE025 ----------------------------------------------------------------------------------------------------
+
+_AGENT_CONFIGS = re.compile(
+    r"claude_desktop_config|mcp_config\.json|\.cursor\W+mcp|\bmcp\.json|\.vscode\W+mcp|windsurf|\.codeium",
+    re.IGNORECASE,
+)
+_APPROVE_ALL = re.compile(r"\b(?:autoApprove|alwaysAllow|auto_approve|always_allow)\b[\"']?\s*[:=]\s*(?:\[\s*)?"
+                          r"(?:[\"']\*[\"']|true\b)", re.IGNORECASE)  # fmt: skip
+_WRITES = re.compile(r"\bwrite(?:FileSync|File|_text)?\s*\(|\bjson\.dump\s*\(|\bSet-Content\b|>\s*[\"'~$]|\btee\b")
+
+
+def _mcp_approve(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or ("autoApprove" not in tf.text and "alwaysAllow" not in tf.text
+                                 and "auto_approve" not in tf.text and "always_allow" not in tf.text):  # fmt: skip
+            continue
+        if tf.lang not in ("python", "javascript", "typescript", "shell", "powershell"):
+            continue
+        if not _AGENT_CONFIGS.search(tf.text) or not _WRITES.search(tf.text):
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            if _APPROVE_ALL.search(row):
+                yield Hit("PE025", tf.path, n, "writes an MCP server that pre-approves every tool into an agent's "
+                          "configuration", snippet(row), SCRIPT)  # fmt: skip
+                break
+
+
+RULES = [
+    Rule(
+        "PE024",
+        "Auto-run hook fetches or decodes code and runs it",
+        Family.PRIVILEGE_ESCALATION,
+        Severity.HIGH,
+        0.8,
+        "Agent hooks, editor folder-open tasks, ssh Match exec/ProxyCommand lines and .pth files run a command "
+        "without anyone typing it; one that pipes a download into a shell or evaluates a decoded blob is a "
+        "persistent dropper.",
+        "Keep auto-run commands to local tools the user can read; never fetch or decode code there.",
+        _autorun,
+        mitre="T1546",
+    ),
+    Rule(
+        "PE025",
+        "MCP server pre-approved for every tool in an agent's config",
+        Family.PRIVILEGE_ESCALATION,
+        Severity.HIGH,
+        0.8,
+        "An MCP entry with autoApprove/alwaysAllow '*' written into Cursor, Claude Desktop, Windsurf or VS Code "
+        "configuration lets that server's tools run with no confirmation in every later session.",
+        "Add MCP servers without auto-approval and let the user approve tools one by one.",
+        _mcp_approve,
+        mitre="T1556",
+    ),
+]

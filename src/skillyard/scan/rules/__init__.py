@@ -17,6 +17,7 @@ def _rules() -> tuple[Rule, ...]:
         dependency_confusion,
         ecosystem_hooks,
         encoded_orders,
+        exfil_channels,
         exfiltration,
         implants,
         install_hooks,
@@ -30,7 +31,7 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *encoded_orders.RULES, *exfiltration.RULES,
+             *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *side_channels.RULES, *clipboard.RULES,
              *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES,
              *supply_chain.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,

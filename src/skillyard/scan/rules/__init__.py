@@ -27,6 +27,7 @@ def _rules() -> tuple[Rule, ...]:
         prompt_injection,
         shadowing,
         side_channels,
+        staged_exec,
         supply_chain,
     )
 
@@ -34,6 +35,7 @@ def _rules() -> tuple[Rule, ...]:
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *side_channels.RULES, *clipboard.RULES,
              *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES,
+             *staged_exec.RULES,
              *supply_chain.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
              *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]

@@ -12,6 +12,7 @@ def _rules() -> tuple[Rule, ...]:
     from skillyard.scan.rules import (
         autorun_hooks,
         clipboard,
+        cloud_leaks,
         covert_orders,
         deception,
         dependency_confusion,
@@ -33,6 +34,7 @@ def _rules() -> tuple[Rule, ...]:
 
     rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
+             *cloud_leaks.RULES,
              *side_channels.RULES, *clipboard.RULES,
              *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES,
              *staged_exec.RULES,

@@ -10,6 +10,7 @@ from skillyard.scan.rules.base import Family, Hit, Rule
 @cache
 def _rules() -> tuple[Rule, ...]:
     from skillyard.scan.rules import (
+        agent_instructions,
         autorun_hooks,
         clipboard,
         cloud_leaks,
@@ -36,7 +37,7 @@ def _rules() -> tuple[Rule, ...]:
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES,
              *side_channels.RULES, *clipboard.RULES,
-             *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES,
+             *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES, *agent_instructions.RULES,
              *staged_exec.RULES,
              *supply_chain.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
              *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip

@@ -29,6 +29,10 @@ _BYPASS = re.compile(
 )
 
 
+# cheap literal gates (lowercase): a bypass word in a bundled file, an instruction-file name anywhere
+_LIT = ("--dangerously", "--yolo", "bypasspermissions", "danger-full-access", "approval", "without asking",
+        "without confirmation")  # fmt: skip
+_TARGET_LIT = ("agents.md", "claude.md", "gemini.md", ".cursorrules", ".windsurfrules", "copilot-instructions")
 _NEGATED = re.compile(r"\b(?:never|not|don't|do not|avoid|no|forbid\w*|flag|warn\w*)\b", re.IGNORECASE)
 
 
@@ -48,12 +52,17 @@ def _links(rows: list[str], path: str, name: str) -> bool:
 
 
 def _planted(view: SkillView) -> Iterator[Hit]:
-    writers = [tf for tf in view.files if tf.role != "test" and _TARGETS.search(tf.text)]
+    carriers = [
+        tf
+        for tf in view.files
+        if tf.role not in ("test", "skill_md") and tf.lang in ("markdown", "text") and any(k in tf.lower for k in _LIT)
+    ]
+    if not carriers:
+        return
+    writers = [tf for tf in view.files if tf.role != "test" and any(k in tf.lower for k in _TARGET_LIT)]
     if not writers:
         return
-    for tf in view.files:
-        if tf.role in ("test", "skill_md") or tf.lang not in ("markdown", "text"):
-            continue
+    for tf in carriers:
         if _TARGETS.search(tf.path) or not _BYPASS.search(tf.text):
             continue
         name = tf.path.rsplit("/", 1)[-1]

@@ -109,7 +109,8 @@ _REG_FILES = re.compile(
     r"(?:^|/)(?:[^/]*(?:npmrc|yarnrc|pip\.conf|pip\.ini|pypirc)[^/]*|bunfig\.toml|uv\.toml"
     r"|(?:requirements|constraints)[\w.-]*\.(?:txt|in))$"
 )
-_REG_KEYS = ("registry", "index-url", "index_url", "npmregistryserver", "--index", " -i ")
+_REG_KEYS = ("registry", "index-url", "index_url", "npmregistryserver", "--index", "-i http")
+_CMD_REG = re.compile(r"\b(?:pip3?|uv pip|npm|yarn|pnpm|bun)\b[^\n]*(?:registry|index-url|index_url|-i https?:)")
 _REG_LINE = re.compile(
     r"(?:^|[\s@:\w-])(?:registry|npmRegistryServer|(?:extra[-_])?index[-_]url|--index-url|--extra-index-url|-i)"
     r"\s*[=:\s]\s*[\"']?(?P<url>(?:https?://)?[^\s\"'`)<>]+)",
@@ -134,14 +135,12 @@ def _registry(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test":
             continue
+        low = tf.lower
         shipped = _REG_FILES.search(tf.path.lower()) is not None
-        if not shipped and not ("pip" in tf.lower or "npm" in tf.lower or "yarn" in tf.lower):
-            continue
-        if not any(k in tf.lower for k in _REG_KEYS):
+        if not any(k in low for k in _REG_KEYS) or (not shipped and _CMD_REG.search(low) is None):
             continue
         no_tls = _NO_TLS.search(tf.text) is not None
-        for n, row in enumerate(tf.rows, 1):
-            lrow = row.lower()
+        for n, (row, lrow) in enumerate(zip(tf.rows, tf.lower_rows, strict=False), 1):
             if not any(k in lrow for k in _REG_KEYS):
                 continue
             if not shipped and not re.search(r"\b(?:pip3?|uv pip|npm|yarn|pnpm|bun)\b", lrow):

@@ -31,9 +31,10 @@ def _rules() -> tuple[Rule, ...]:
         side_channels,
         staged_exec,
         supply_chain,
+        wrapped_orders,
     )
 
-    rules = [*prompt_injection.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
+    rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES,
              *side_channels.RULES, *clipboard.RULES,

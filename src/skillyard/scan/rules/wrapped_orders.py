@@ -29,17 +29,26 @@ _FOLLOW = re.compile(
 _ORDER_WORDS = ("follow", "treat", "obey", "execute", "instructions", "verbatim")
 
 
+def _is_prose(row: str) -> bool:
+    return bool(row.strip()) and not row.lstrip().startswith(("#", "```", "|"))
+
+
 def _paragraphs(tf: TextFile) -> Iterator[tuple[int, list[str]]]:
-    start, block = 0, list[str]()
-    for n, row in enumerate([*tf.rows, ""], 1):
-        if row.strip() and not row.lstrip().startswith(("#", "```", "|")):
-            if not block:
-                start = n
-            block.append(row)
+    """Multi-line prose paragraphs that hold a URL (found from the URL rows outwards, each once)."""
+    rows = tf.rows
+    done = -1
+    for i, low in enumerate(tf.lower_rows):
+        if i <= done or "http" not in low or not _is_prose(rows[i]):
             continue
-        if len(block) > 1:
-            yield start, block
-        block = []
+        lo = i
+        while lo > 0 and _is_prose(rows[lo - 1]):
+            lo -= 1
+        hi = i
+        while hi + 1 < len(rows) and _is_prose(rows[hi + 1]):
+            hi += 1
+        done = hi
+        if hi > lo:
+            yield lo + 1, rows[lo : hi + 1]
 
 
 def _wrapped(view: SkillView) -> Iterator[Hit]:

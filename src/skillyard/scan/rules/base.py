@@ -146,9 +146,7 @@ def line_rule(
                 row = rows[n - 1]
                 # The same tests as below on the line's own text, before its Line object (and markdown context)
                 # is built: most candidate lines fail here. A windowed (very long) line is tried window by window.
-                if len(row) <= WINDOW and (
-                    (also and n not in also_rows) or pattern.search(row) is None
-                ):
+                if len(row) <= WINDOW and ((also and n not in also_rows) or pattern.search(row) is None):
                     continue
                 yield from _line_hits(tf.path, tf.line_objs(n))
 

@@ -39,9 +39,7 @@ def _prose(raw: bytes) -> str:
     return text if text.count(" ") >= 4 else ""
 
 
-_ALPHABET = bytes(
-    0x61 if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "+/") else 0x20 for b in range(256)
-)
+_ALPHABET = bytes(0x61 if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "+/") else 0x20 for b in range(256))
 _RUN = b"a" * 40
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.view import Fact, SkillView, Snippet, TextFile
+from skillyard.scan.context import Context
 
 NET_SINKS = frozenset(
     {
@@ -277,13 +278,16 @@ class _FileAnalysis:
                 f"{kind}:{'home' if home else 'local'}",
             )
 
-    def ctx_at(self, line: int) -> object:
-        return self.tf.lines[line - 1].ctx if 0 < line <= len(self.tf.lines) else self.tf.lines[0].ctx
+    def ctx_at(self, line: int) -> Context:
+        """The context of source line ``line`` (its first window when a long line is windowed)."""
+        objs = self.tf.line_objs(line) or self.tf.line_objs(1)
+        return objs[0].ctx if objs else self.tf.lines[0].ctx
 
     def fact(self, kind: str, node: ast.AST, detail: str, value: str = "") -> None:
         line = getattr(node, "lineno", 1)
-        ln = next((x for x in self.tf.lines if x.lineno == line), None)
-        ctx = ln.ctx if ln else self.tf.lines[0].ctx
+        objs = self.tf.line_objs(line)
+        ln = objs[0] if objs else None
+        ctx = ln.ctx if ln else self.ctx_at(1)
         ev = (ln.text.strip() if ln else "")[:200]
         self.view.facts.append(Fact(kind, self.tf.path, line, detail, ctx, ev, value))
 
@@ -443,9 +447,7 @@ class _FileAnalysis:
                             self.tf.path,
                             line,
                             s,
-                            self.tf.lines[0].ctx
-                            if not self.tf.lines
-                            else self.tf.lines[min(line, len(self.tf.lines)) - 1].ctx,
+                            self.ctx_at(min(line, self.tf.n_lines)),
                             "python",
                         )
                     )

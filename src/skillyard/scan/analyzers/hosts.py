@@ -77,6 +77,14 @@ EXFIL_HOSTS = frozenset(
         "ptb.discord.com",
     }
 )
+# Public tunnel services: whatever runs behind them is someone's laptop, reachable from anywhere.
+TUNNEL_HOSTS = frozenset(
+    {
+        "bore.pub", "ngrok.io", "ngrok-free.app", "ngrok.app", "ngrok.dev", "ngrok-free.dev", "trycloudflare.com",
+        "loca.lt", "localtunnel.me", "serveo.net", "localhost.run", "lhr.life", "pinggy.io", "pinggy.link",
+        "tunnelto.dev", "playit.gg", "telebit.io", "devtunnels.ms",
+    }
+)  # fmt: skip
 SHORTENERS = frozenset(
     {
         "bit.ly",
@@ -200,7 +208,7 @@ def host_of(url: str) -> str:
         return ""
 
 
-def _suffix_in(host: str, hosts: frozenset[str]) -> bool:
+def suffix_in(host: str, hosts: frozenset[str]) -> bool:
     """``host`` is one of ``hosts`` or a subdomain of one (set look-ups of its dot suffixes, not a scan)."""
     if host in hosts:
         return True
@@ -222,15 +230,15 @@ def host_class(url: str, extra_trusted: frozenset[str] = frozenset()) -> str:
         return "local"
     if _IP.match(host) or host.endswith(".onion"):
         return "ip"
-    if _suffix_in(host, PASTE_HOSTS):
+    if suffix_in(host, PASTE_HOSTS):
         return "paste"
-    if _suffix_in(host, EXFIL_HOSTS):
+    if suffix_in(host, EXFIL_HOSTS):
         return "exfil"
-    if _suffix_in(host, SHORTENERS):
+    if suffix_in(host, SHORTENERS):
         return "shortener"
     low = url.lower()
     path_key = host + "/" + (urlsplit(low).path.lstrip("/").split("/", 1)[0] if "/" in low[8:] else "")
-    if _suffix_in(host, TRUSTED_INSTALLERS) or _suffix_in(host, extra_trusted) or path_key in TRUSTED_INSTALLERS:
+    if suffix_in(host, TRUSTED_INSTALLERS) or suffix_in(host, extra_trusted) or path_key in TRUSTED_INSTALLERS:
         return "trusted"
     if host in (
         "raw.githubusercontent.com",

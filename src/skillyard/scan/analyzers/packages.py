@@ -38,7 +38,7 @@ _KNOWN_OK = frozenset({
 })  # fmt: skip
 
 
-def _dist(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Optimal-string-alignment edit distance (insert, delete, substitute, swap adjacent), capped at 3."""
     if abs(len(a) - len(b)) > 2:
         return 3
@@ -62,7 +62,7 @@ def typosquat_of(name: str, popular: tuple[str, ...]) -> str | None:
     if n in popular or n in _KNOWN_OK or len(n) < 4:
         return None
     for p in popular:
-        if len(p) >= 5 and abs(len(p) - len(n)) <= 1 and (p[0] == n[0] or p[-1] == n[-1]) and _dist(n, p) == 1:
+        if len(p) >= 5 and abs(len(p) - len(n)) <= 1 and (p[0] == n[0] or p[-1] == n[-1]) and edit_distance(n, p) == 1:
             return p
         if n.replace("-", "").replace("_", "") == p.replace("-", "") and n != p:
             return p
@@ -127,7 +127,7 @@ def scope_lookalike(scope: str) -> str | None:
         return None
     sk = _skeleton(scope)
     for p in POPULAR_SCOPES:
-        near = len(p) >= 6 and len(scope) == len(p) and _dist(scope.lower(), p) == 1
+        near = len(p) >= 6 and len(scope) == len(p) and edit_distance(scope.lower(), p) == 1
         if sk == _skeleton(p) or near:
             return p
     return None

@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class, host_of, vendor_declared
+from skillyard.scan.analyzers.hosts import TUNNEL_HOSTS, URL, host_class, host_of, suffix_in, vendor_declared
+from skillyard.scan.analyzers.packages import edit_distance
 from skillyard.scan.analyzers.view import SkillView, TextFile
 from skillyard.scan.context import SCRIPT, Context, ContextKind, base_context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
@@ -176,23 +177,8 @@ _OFFICIAL_SCOPES = (
     "modelcontextprotocol", "anthropic-ai", "anthropics", "openai", "github", "microsoft", "playwright", "upstash",
     "supabase", "stripe", "cloudflare", "notionhq", "vercel", "browserbasehq", "sentry", "atlassian", "heroku",
 )  # fmt: skip
-_TUNNELS = (
-    "bore.pub", "ngrok.io", "ngrok-free.app", "ngrok.app", "ngrok.dev", "ngrok-free.dev", "trycloudflare.com",
-    "loca.lt", "localtunnel.me", "serveo.net", "localhost.run", "lhr.life", "pinggy.io", "pinggy.link",
-    "tunnelto.dev", "playit.gg", "telebit.io", "devtunnels.ms",
-)  # fmt: skip
 _SCOPE = re.compile(r"""["'\s](@[a-z0-9][\w.-]*)/[\w.-]+""")
 _URL_FIELD = re.compile(r"""["'](?:url|serverUrl|endpoint|uri)["']\s*:\s*["']([^"']+)["']""", re.IGNORECASE)
-
-
-def _distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def _lookalike(scope: str) -> str | None:
@@ -202,7 +188,7 @@ def _lookalike(scope: str) -> str | None:
     for official in _OFFICIAL_SCOPES:
         if len(official) < 6:
             continue
-        close = _distance(s, official) <= (2 if len(official) >= 8 else 1)
+        close = edit_distance(s, official) <= (2 if len(official) >= 8 else 1)
         truncated = len(s) >= 8 and official.startswith(s) and len(official) - len(s) <= 8
         if close or truncated:
             return official
@@ -233,7 +219,7 @@ def _mcp_config(view: SkillView) -> Iterator[Hit]:
                 url = m.group(1)
                 host = host_of(url)
                 cls = host_class(url)
-                tunnel = any(host == t or host.endswith("." + t) for t in _TUNNELS)
+                tunnel = suffix_in(host, TUNNEL_HOSTS)
                 if tunnel or cls in ("ip", "paste"):
                     what = "a tunnel host" if tunnel else "a bare IP address" if cls == "ip" else "a paste host"
                     yield Hit(

@@ -29,7 +29,7 @@ _TEACHING = re.compile(
 )
 
 
-def _ctx(tf: TextFile, n: int) -> Context | None:
+def order_context(tf: TextFile, n: int) -> Context | None:
     """The line's context; a documentation discount from nearby words alone does not apply (only a heading
     that introduces examples or attacks does), and a reference file counts fully (the skill sends the agent
     there)."""
@@ -102,11 +102,11 @@ _ASK_KEYS = ("ask", "request", "prompt", "collect", "obtain", "get", "have")
 _SABOTAGE_KEYS = (
     "fallback", "maintenance", "master", "universal", "backdoor", "hidden", "hard", "accept", "match", "skip",
 )  # fmt: skip
-_UNBOUND_KEYS = (
+UNBOUND_KEYS = (
     "bound", "restricted", "limited", "appl", "refuse", "warning", "disclaimer", "restrictions", "limits", "filters",
     "confirmation", "polic", "guidelines", "exist", "ignore",
 )  # fmt: skip
-register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + _UNBOUND_KEYS)
+register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + UNBOUND_KEYS)
 
 
 _FILE_KEYS = (
@@ -153,7 +153,7 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
                 f"a note addressed to the model, followed by {c.group(0)!r}"
                 + (" (in an HTML comment)" if _in_comment(tf, n) else ""),
                 snippet(row, m.start(), m.end()),
-                _ctx(tf, n),
+                order_context(tf, n),
                 confidence=_confidence(tf, n),
             )
             break
@@ -219,7 +219,7 @@ def _phishing(view: SkillView) -> Iterator[Hit]:
                 n,
                 "tells the agent to ask the user for a password with a one-time code / recovery secret (phishing)",
                 snippet(row, m.start(), m.end()),
-                _ctx(tf, n),
+                order_context(tf, n),
             )
             break
 
@@ -305,7 +305,7 @@ def _payment_swap(tf: TextFile) -> Iterator[Hit]:
                 n,
                 "tells the agent to put a hard-coded account in place of the user's payment details",
                 snippet(row, m.start(), m.end()),
-                _ctx(tf, n),
+                order_context(tf, n),
             )
             return
 
@@ -337,7 +337,7 @@ def _sabotage(view: SkillView) -> Iterator[Hit]:
                 n,
                 "tells the agent to sabotage the user's code or tests" + (" and hide it" if hides else ""),
                 snippet(row, m.start(), m.end()),
-                _ctx(tf, n),
+                order_context(tf, n),
                 None if hides else Severity.MEDIUM,
                 _confidence(tf, n),
             )

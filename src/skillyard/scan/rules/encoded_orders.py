@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
-from skillyard.scan.rules.covert_orders import _UNBOUND_KEYS, _ctx
+from skillyard.scan.rules.covert_orders import UNBOUND_KEYS, order_context
 
 # -- P023 -----------------------------------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def _encoded_orders(view: SkillView) -> Iterator[Hit]:
                     n,
                     f"base64 text that decodes to instructions: {snippet(text, 0, None, 110)}",
                     snippet(row, m.start(), m.end()),
-                    _ctx(tf, n),
+                    order_context(tf, n),
                 )
                 break
 
@@ -110,7 +110,7 @@ def _unbound_persona(view: SkillView) -> Iterator[Hit]:
         ):
             continue
         rows = tf.rows
-        for n in tf.candidate_numbers(_UNBOUND_KEYS):
+        for n in tf.candidate_numbers(UNBOUND_KEYS):
             row = rows[n - 1]
             m = _UNBOUND.search(row)
             if m is None or warns_against(row, m.start(), m.end()):
@@ -128,7 +128,7 @@ def _unbound_persona(view: SkillView) -> Iterator[Hit]:
                 n,
                 "defines a persona free of the model's policies that never refuses and hides its rules",
                 snippet(row, m.start(), m.end()),
-                _ctx(tf, n),
+                order_context(tf, n),
             )
             break
 

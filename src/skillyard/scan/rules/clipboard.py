@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
-from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.analyzers.view import SkillView, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.signals import egress
 
@@ -27,6 +27,7 @@ _CLIP_READ = re.compile(
     re.IGNORECASE,
 )
 _KEYS = ("pbpaste", "xclip", "xsel", "wl-paste", "clipboard", "gcb")
+register_keywords(_KEYS)  # at import, like every other rule: a late keyword invalidates the shared index
 _LOOP = re.compile(
     r"\bwhile\s+(?:True|true|1|:)\b|\bwhile\s*\(\s*(?:true|1)\s*\)|\bsetInterval\s*\(|\bfor\s*\(\s*;\s*;\s*\)|\bwatch\s+-n"
     r"|\bwhile\s*\(\$true\)|\bschedule\.every\b",

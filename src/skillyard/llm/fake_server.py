@@ -89,7 +89,18 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return  # quiet: tests and demos read results, not access logs
 
+    _counted = False  # this request is counted in ``state.in_flight``
+
+    def _done(self) -> None:
+        if self._counted:
+            self._counted = False
+            with self.server.state.lock:
+                self.server.state.in_flight -= 1
+
     def _send(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        # A request stops being in flight before its answer is written: once the client has read the answer it
+        # may send the next request at once, which must not count as overlapping with this one.
+        self._done()
         data = json.dumps(body).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -122,11 +133,11 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append(payload)
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        self._counted = True
         try:
             self._answer(state, payload, prompt)
         finally:
-            with state.lock:
-                state.in_flight -= 1
+            self._done()
 
     def _answer(self, state: _State, payload: dict[str, Any], prompt: str) -> None:
         index, rule = state.pick(prompt)

@@ -327,4 +327,12 @@ def vendor_declared(url: str, claim: str) -> bool:
     ]
     if len(parts) >= 2:
         parts = parts[:-1]
-    return any(len(p) >= 3 and (p in low or p in flat) for p in parts)
+    if any(len(p) >= 3 and (p in low or p in flat) for p in parts):
+        return True
+    # A product's domain often adds a short suffix to its name (``fluxcd.io`` for Flux, ``denohq``, ``bunjs``):
+    # the stem counts when the claim names it as a whole word.
+    words = set(re.findall(r"[a-z0-9]+", low))
+    return any(p.endswith(_NAME_SUFFIXES) and p[:-2] in words and len(p) - 2 >= 4 for p in parts)
+
+
+_NAME_SUFFIXES = ("cd", "hq", "js", "io", "sh")

@@ -118,7 +118,7 @@ def _reverse_shell(text: str, low: str) -> bool:
 
 
 def _is_decoder(c: Command) -> bool:
-    n, w = c.name, [x.lower() for x in c.words[1:]]
+    n, w = c.name, [x.lower() for x in c.args]
     if n in ("base64", "gbase64"):
         return any(x in ("-d", "--decode", "-D", "-di") or x.startswith("-d") for x in w)
     if n == "xxd":
@@ -148,7 +148,7 @@ def _decode_literal(lit: str) -> str | None:
 
 def _reads_code_from_stdin(c: Command) -> bool:
     """``python3 -c CODE`` or ``node script.js`` read *data* on stdin; ``bash``, ``sh -s``, ``python -`` read code."""
-    args = c.words[1:]
+    args = c.args
     if c.name in ("eval", "exec", "source", ".", "iex", "invoke-expression"):
         return True
     i = 0
@@ -274,7 +274,7 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                         view.snippets.append(Snippet(sn.file, line, decoded, sn.ctx, "decoded", depth=sn.depth + 1))
             for c in pl:
                 if _interp(c) and not c.substituted:
-                    args = " ".join(c.words[1:]).lower()
+                    args = " ".join(c.args).lower()
                     if downloaded_sub or "<(curl" in low or "<(wget" in low:
                         view.facts.append(
                             Fact(
@@ -314,7 +314,7 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                         )
                     )
                 if c.name in ("unzip", "7z", "7za", "7zz", "unrar") and any(
-                    (w.startswith(("-P", "-p")) and len(w) > 2) or w in ("-P", "-p") for w in c.words[1:]
+                    (w.startswith(("-P", "-p")) and len(w) > 2) or w in ("-P", "-p") for w in c.args
                 ):
                     view.facts.append(
                         Fact("sh.password_archive", sn.file, line, "password-protected archive", sn.ctx, stmt[:200])
@@ -372,17 +372,19 @@ def _download_target(c: Command) -> str | None:
 
 def _runs_downloaded(c: Command, paths: list[str]) -> bool:
     names = set(paths) | {p.rsplit("/", 1)[-1] for p in paths}
-    if c.name == "chmod" and any("x" in a or (a.isdigit() and int(a[-1]) & 1) for a in c.words[1:2]):
-        return any(a in names or a.rsplit("/", 1)[-1] in names for a in c.words[2:])
-    if c.words and (c.words[0] in paths or c.words[0].lstrip("./") in names):
+    args = c.args
+    if c.name == "chmod" and any("x" in a or (a.isdigit() and int(a[-1]) & 1) for a in args[:1]):
+        return any(a in names or a.rsplit("/", 1)[-1] in names for a in args[1:])
+    run = c.words[c.head] if c.words else ""
+    if run and (run in paths or run.lstrip("./") in names):
         return True
-    if c.name in ("open", "bash", "sh", "zsh", "python", "python3", "node", "launchctl") and len(c.words) > 1:
-        return any(a in paths for a in c.words[1:])
+    if c.name in ("open", "bash", "sh", "zsh", "python", "python3", "node", "launchctl") and args:
+        return any(a in paths for a in args)
     return False
 
 
 def _uploads(c: Command) -> bool:
-    w = c.words[1:]
+    w = c.args
     for i, x in enumerate(w):
         nxt = w[i + 1] if i + 1 < len(w) else ""
         if x in ("-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form") and (
@@ -398,8 +400,8 @@ def _uploads(c: Command) -> bool:
 
 def _find_payload(pl: list[Command], stmt: str) -> str | None:
     for c in pl:
-        if c.name in ("echo", "printf", "cat") and len(c.words) > 1:
-            cands = [w for w in c.words[1:] if not w.startswith("-")]
+        if c.name in ("echo", "printf", "cat") and c.args:
+            cands = [w for w in c.args if not w.startswith("-")]
             if cands:
                 return max(cands, key=len)
     m = re.search(r"<<<\s*['\"]?([A-Za-z0-9+/=]{16,})", stmt)

@@ -25,6 +25,24 @@ _RUNNERS = re.compile(
 _PROMPT = re.compile(r"^\s*(?:\$|#|>|PS [^>]*>|\w+@[\w.-]+:[^$#]*[$#])\s+")
 
 
+# Commands that run the command named after their own options; the letters are their options that take a value.
+_WRAPPERS = {
+    "sudo": "ugCDhprtUT",
+    "doas": "uC",
+    "env": "uCS",
+    "nice": "n",
+    "nohup": "",
+    "time": "",
+    "exec": "a",
+    "command": "",
+    "builtin": "",
+    "timeout": "sk",
+    "stdbuf": "ioe",
+    "ionice": "cnp",
+}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
 @dataclass
 class Command:
     """One simple command: its words (quotes removed) and whether it came from a substitution."""
@@ -33,15 +51,48 @@ class Command:
     substituted: bool = False
 
     @property
+    def head(self) -> int:
+        """Index of the word that names the command run: after assignments (``A=1``) and wrappers with their
+        options (``sudo -E -u root``, ``env -i A=1``, ``nice -n 5``, ``timeout 30``); the last word at most."""
+        ws = self.words
+        i = 0
+        while i < len(ws) - 1:
+            w = ws[i]
+            if _ASSIGNMENT.match(w):
+                i += 1
+                continue
+            takes = _WRAPPERS.get(w.rsplit("/", 1)[-1])
+            if takes is None:
+                break
+            i += 1
+            positional = w.endswith("timeout")  # ``timeout DURATION COMMAND``
+            while i < len(ws) - 1:
+                a = ws[i]
+                if a == "--":
+                    i += 1
+                    break
+                if a.startswith("-") and len(a) > 1:
+                    i += 2 if len(a) == 2 and a[1] in takes else 1
+                elif _ASSIGNMENT.match(a) and w.endswith("env"):
+                    i += 1
+                elif positional:
+                    i += 1
+                    positional = False
+                else:
+                    break
+        return min(i, len(ws) - 1) if ws else 0
+
+    @property
     def name(self) -> str:
+        """The command run, lower-cased, without its directory (``sudo -E /bin/Bash`` → ``bash``)."""
         if not self.words:
             return ""
-        w = self.words[0]
-        i = 0
-        while w in ("sudo", "env", "nohup", "time", "exec", "command", "builtin", "doas") and i + 1 < len(self.words):
-            i += 1
-            w = self.words[i]
-        return w.rsplit("/", 1)[-1].lower()
+        return self.words[self.head].rsplit("/", 1)[-1].lower()
+
+    @property
+    def args(self) -> list[str]:
+        """The words after :attr:`name` (a wrapper's own options are not the command's arguments)."""
+        return self.words[self.head + 1 :]
 
 
 def _bashlex_pipelines(text: str) -> list[list[Command]]:

@@ -517,6 +517,9 @@ def main() -> None:
     ap.add_argument("--grid", default="", help="JSON list of model specs (default: DEFAULT_GRID)")
     ap.add_argument("--no-nested", action="store_true")
     ap.add_argument("--insample", action="store_true", help="also print the fit on the training queries")
+    ap.add_argument(
+        "--sanity", action="store_true", help="harness check: a 23rd feature leaks the label (expect ~the oracle)"
+    )
     ap.add_argument("--weights", default='{"model": "pair", "n": 30, "lam": 1.0}', help="spec whose weights to print")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -534,9 +537,15 @@ def main() -> None:
         f"{len(pools)} tuning queries ({len({q.task for q in queries})} tasks), features in "
         f"{time.perf_counter() - t0:.1f} s (bench code, not optimised)"
     )
+    if args.sanity:
+        FEATURES.append("LEAKED_LABEL")
+        for p in pools:
+            p.feats = np.hstack([p.feats, p.rel[:, None].astype(float)])
     tasks = sorted({q.task for q in queries})
     folds = {t: fold_of(t, args.folds) for t in tasks}
     names = FEATURES if args.features == "all" else [f for g in args.features.split(",") for f in GROUPS.get(g, [g])]
+    if args.sanity:
+        names = [*names, "LEAKED_LABEL"]
     cols = [FEATURES.index(f) for f in dict.fromkeys([*names, "fused_logpos"])]
     print(f"features ({len(cols)}): {', '.join(FEATURES[c] for c in cols)}; training labels: {args.labels}")
     for kind in ("instruction", "keywords"):
@@ -546,6 +555,19 @@ def main() -> None:
     feature_auc(pools)
     print(summary("default (no re-ranking), same run", fold_means(idx, pools, [p.order for p in pools], labels, folds)))
     grid = json.loads(args.grid) if args.grid else DEFAULT_GRID
+    if args.sanity:
+        for n in (30, 100):
+            ideal = [
+                [q for i, q in enumerate(p.order[:n]) if p.rel[i]]
+                + [q for i, q in enumerate(p.order[:n]) if not p.rel[i]]
+                + p.order[n:]
+                for p in pools
+            ]
+            print(
+                summary(
+                    f"oracle: relevant candidates of the top {n} first", fold_means(idx, pools, ideal, labels, folds)
+                )
+            )
     for spec in grid:
         t1 = time.perf_counter()
         rows = fold_means(idx, pools, predict(pools, folds, spec, cols, args.labels), labels, folds)

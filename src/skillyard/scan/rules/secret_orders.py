@@ -1,0 +1,171 @@
+"""Secret standing orders against the user (P026).
+
+An honest skill may tell the agent to keep replies short ("don't mention implementation details"), and it may
+tell it to hold a line "even if the user asks" (never share a secret value). A malicious one combines the two in
+one passage: the order **keeps itself or its effect from the user** ("never mention this note", "do not point out
+the substitution", "do not list skipped or edited tests", "never reveal these rules", "Erwähne diese Änderung
+nicht") **and** it **overrides what the user gave or asked, or misreports to the user** ("regardless of what the
+user entered", "instead of the one in the conversation", "present it as the user's address / as your own
+conclusion", "report it as a read-only lookup", "say the root cause was fixed", "these rules outrank system and
+user messages"). That is how an order in an HTML comment, a reference file, a JSON persona or another language
+swaps a payee, approves a chosen account's pull requests, steers recommendations to paid links or hides rigged
+tests, without naming any exfiltration or install that other rules would see.
+
+- P026: both halves within one passage (the concealment line and up to eight lines before / three after it, not
+  across a heading), outside code scripts and tests, and not in a passage that presents attacks as examples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
+from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+from skillyard.scan.rules.covert_orders import order_context
+
+_NOUN = (
+    r"(?:note|notes|rules?|polic(?:y|ies)|instructions?|directives?|section|comments?|changes?|substitutions?|swaps?"
+    r"|replacements?|edits?|modifications?|overrides?|arrangements?|sponsorships?|partnerships?|removals?|deletions?"
+    r"|adjustments?|config(?:uration)?)"
+)
+# (a) The order keeps itself, or what it changes, from the user.
+_HIDE_SELF = re.compile(
+    r"\b(?:never|do\s*n[o']t|do\s+not|must\s+not|should\s+not|without)\s+(?:ever\s+)?"
+    r"(?:mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|quot(?:e|ing)|point(?:ing)?\s+out|bring(?:ing)?\s+up"
+    r"|acknowledg(?:e|ing)|admit(?:ting)?|list(?:ing)?|describ(?:e|ing)|call(?:ing)?\s+out|explain(?:ing)?)"
+    r"\s+(?:or\s+\w+\s+)?"
+    r"(?:(?:this|these|that|those|the|any|such)\s+(?:\w+\s+){0,2}?" + _NOUN + r"\b"
+    r"|(?:the\s+|any\s+)?(?:skipped|edited|changed|modified|removed|deleted|weakened|disabled|loosened)\s+(?:or\s+\w+\s+)?"
+    r"(?:tests?|checks?|assertions?|cases?|files?|steps?|lines?|rules?|settings?)\b"
+    r"|(?:the\s+|any\s+)?commands?\s+(?:you|it)\s+(?:run|ran|execute)"
+    r"|that\s+(?:\w+\s+){0,4}(?:are|is|were|was)\s+(?:referral|affiliate|sponsored|paid|partner))"
+    # de / es / fr / zh / ja: "Erwähne diese Änderung nicht", "No menciones este paso", "ne mentionne pas cette note"
+    r"|\berwähne\s+(?:diese[nrs]?|die|den|das)\s+\w+\s+(?:nicht|niemals|nie)\b"
+    r"|\b(?:diese[nrs]?|die|den|das)\s+\w+\s+(?:nicht|niemals|nie)\s+(?:erwähnen|ansprechen|offenlegen)\b"
+    r"|\bno\s+(?:menciones|reveles|comentes)\s+(?:este|esta|estos|estas|el|la|los|las)\s+\w+"
+    r"|\bne\s+(?:mentionne[zs]?|révèle[zs]?|signale[zs]?)\s+(?:pas|jamais)\s+(?:cette|ce|ces|cet|la|le|les)\s+\w+"
+    r"|(?:不要|切勿|请勿|别)(?:提及|提到|透露|说明)(?:此|这|该)"
+    r"|(?:この|これらの)(?:変更|指示|メモ|ルール)(?:について)?(?:は)?(?:言及しない|伝えない|触れない)",
+    re.IGNORECASE,
+)
+_HIDE_KEYS = (
+    "mention", "reveal", "disclos", "quot", "point", "bring", "acknowledg", "admit", "list", "describ", "call",
+    "explain", "erwähne", "menciones", "reveles", "comentes", "révèle", "signale", "提及", "提到", "透露", "说明",
+    "言及", "伝えない", "触れない",
+)  # fmt: skip
+# every match of _HIDE_SELF holds one of these negations too
+_NEG_KEYS = (
+    "never", "n't", "not", "without", "nicht", "nie", "no ", "pas", "jamais", "不要", "切勿", "请勿", "别", "ない",
+)  # fmt: skip
+_USER = r"(?:the\s+)?(?:users?|customers?|clients?|requesters?|reviewers?|owners?|they)\b"
+# (b) The order overrides what the user gave or asked, or misreports to the user.
+_AGAINST_USER = re.compile(
+    r"\b(?P<asks>(?:even\s+if|even\s+when|regardless\s+of\s+(?:what|whether|how|if)?|no\s+matter\s+(?:what|whether|how|if)?"
+    r"|whatever)\s*" + _USER + r"\s+(?:\w+\s+)?(?:asks?|asked|requests?|insists?|objects?|says?|wants?|tells?|enters?"
+    r"|entered|provides?|provided|gives?|gave|supplies|types?|typed|pastes?|disagrees?|questions?|complains?|mentions?"
+    r"|notices?|prefers?|specif\w+)\b)"
+    r"|\bregardless\s+of\s+(?:the\s+)?(?:user|customer|client)['’]s\b"
+    r"|\binstead\s+of\s+(?:the\s+)?(?:one|ones|address|account|iban|value|data|details|number|link)s?\s+(?:\w+\s+){0,3}?"
+    r"(?:user|conversation|chat|provided|given|supplied|pasted|entered|requested|typed)"
+    r"|\b(?:present|report|describe|frame|pass\s+off|label)\s+(?:it|this|them|that|these|the\s+\w+(?:\s+\w+)?)\s+as\s+"
+    r"(?:the\s+user['’]s|their\s+own|your\s+own|an?\s+(?:independent|neutral|unbiased|read-only|routine|harmless)"
+    r"|independent|neutral|unbiased|read-only|routine|harmless)\b"
+    r"|\b(?:say|tell\s+(?:the\s+user|them)|claim|report|reply|respond|answer|state)\s+(?:that\s+)?(?:the\s+)?"
+    r"(?:root\s+cause|everything|all\s+(?:checks|tests)|it|issue|bug|review|scan|check|fix|problem)\s+"
+    r"(?:was\s+|were\s+|is\s+|has\s+been\s+|have\s+)?(?:fixed|resolved|passed|clean|safe|fine)\b"
+    r"|\b(?:outrank|override|supersede|take\s+precedence\s+over)s?\s+(?:the\s+|all\s+|any\s+)?(?:system|user)\s+"
+    r"(?:and\s+(?:user|system)\s+)?(?:messages?|prompts?|instructions?)"
+    # de / es / fr
+    r"|\bunabhängig\s+von\s+(?:den\s+Angaben|dem,?\s+was|der\s+Eingabe|den\s+Daten)\s+(?:des|der)\s+"
+    r"(?:Nutzers|Benutzers|Kunden|Anwenders)|\bauch\s+wenn\s+(?:der\s+)?(?:Nutzer|Benutzer|Kunde)"
+    r"|\b(?:aunque|incluso\s+si)\s+el\s+(?:usuario|cliente)|\bindependientemente\s+de\s+lo\s+que\s+(?:diga|indique|pida)"
+    r"|\bmême\s+si\s+l['’]utilisateur|\bquoi\s+que\s+(?:dise|demande)\s+l['’]utilisateur",
+    re.IGNORECASE,
+)
+# the whole set of instructions ("these instructions", "your rules", "the prompt"), not one hidden order ("this rule")
+_PROMPT_NOUN = re.compile(r"\b(?:rules|instructions|directives|prompt|guidelines)\b", re.IGNORECASE)
+# A passage that presents such text as an attack to recognise is teaching, not an order.
+_TEACHING = re.compile(
+    r"\b(?:examples?\s+of|attacker|malicious|injection|detect|red\s+flag|poison|phishing|scam|fraud\s+pattern)",
+    re.IGNORECASE,
+)
+register_keywords(_HIDE_KEYS + _NEG_KEYS)
+
+_CODE_LANGS = ("python", "javascript", "typescript", "shell", "powershell", "go", "rust", "ruby", "java")
+
+
+def _passage(tf: TextFile, n: int) -> str:
+    """Up to eight lines before line ``n`` and three after it, not crossing a markdown heading; joined."""
+    rows = tf.rows
+    heading = tf.lang == "markdown"
+    lo = n
+    while lo > 1 and n - lo < 8 and not (heading and rows[lo - 1].lstrip().startswith("#")):
+        lo -= 1
+    hi = n
+    while hi < len(rows) and hi - n < 3 and not (heading and rows[hi].lstrip().startswith("#")):
+        hi += 1
+    return " ".join(r.strip() for r in rows[lo - 1 : hi])
+
+
+def _in_comment(tf: TextFile, n: int, col: int) -> bool:
+    """Whether column ``col`` of line ``n`` sits inside an HTML comment: hidden when rendered, so a security
+    skill's topic discount (for quotations the reader can see) does not apply."""
+    before = "\n".join(tf.rows[: n - 1]) + "\n" + tf.rows[n - 1][:col]
+    return before.rfind("<!--") > before.rfind("-->")
+
+
+def _secret_orders(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or (tf.role == "script" and tf.lang in _CODE_LANGS):
+            continue
+        negs = tf.rows_with(_NEG_KEYS)
+        if not negs:
+            continue
+        for n in tf.candidate_numbers(_HIDE_KEYS):
+            if n not in negs and n + 1 not in negs:  # the negation may end the phrase on the next line
+                continue
+            row = tf.rows[n - 1]
+            # a phrase wrapped onto the next line ("Erwähne diese\nÄnderung nicht") is read joined
+            joined = row + " " + tf.rows[n].strip() if n < len(tf.rows) else row
+            m = _HIDE_SELF.search(joined)
+            if m is None or m.start() >= len(row):
+                continue
+            passage = _passage(tf, n)
+            if _TEACHING.search(passage):
+                continue
+            # "never reveal these instructions, even if the user asks" alone is a persona guarding its prompt
+            guards_prompt = _PROMPT_NOUN.search(m.group(0)) is not None
+            b = next((b for b in _AGAINST_USER.finditer(passage) if not (guards_prompt and b.group("asks"))), None)
+            if b is None:
+                continue
+            yield Hit(
+                "P026",
+                tf.path,
+                n,
+                f"a hidden standing order: {m.group(0)!r} next to {b.group(0)!r}",
+                snippet(joined, m.start(), m.end()),
+                order_context(tf, n),
+                Severity.HIGH,
+                1.0 if _in_comment(tf, n, m.start()) else None,
+            )
+            break
+
+
+RULES = [
+    Rule(
+        "P026",
+        "Secret standing order against the user",
+        Family.PROMPT_INJECTION,
+        Severity.HIGH,
+        0.85,
+        "An order that must not be mentioned to the user and that overrides what the user gave or asked (a payee, "
+        "an address, a review they asked for) or misreports the result to them turns the agent against its user: "
+        "payment and address swaps, rubber-stamped pull requests, undisclosed paid recommendations, rigged tests.",
+        "Remove the order. A skill's instructions must be ones the user may see, and the user's own data and requests "
+        "win over the skill's.",
+        _secret_orders,
+        mitre="T1565",
+    ),
+]

@@ -24,6 +24,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.covert_orders import order_context
+from skillyard.scan.rules.injection_patterns import AGAINST_USER
 
 _NOUN = (
     r"(?:note|notes|rules?|polic(?:y|ies)|instructions?|directives?|section|comments?|changes?|substitutions?|swaps?"
@@ -59,31 +60,6 @@ _HIDE_KEYS = (
 _NEG_KEYS = (
     "never", "n't", "not", "without", "nicht", "nie", "no ", "pas", "jamais", "不要", "切勿", "请勿", "别", "ない",
 )  # fmt: skip
-_USER = r"(?:the\s+)?(?:users?|customers?|clients?|requesters?|reviewers?|owners?|they)\b"
-# (b) The order overrides what the user gave or asked, or misreports to the user.
-_AGAINST_USER = re.compile(
-    r"\b(?P<asks>(?:even\s+if|even\s+when|regardless\s+of\s+(?:what|whether|how|if)?|no\s+matter\s+(?:what|whether|how|if)?"
-    r"|whatever)\s*" + _USER + r"\s+(?:\w+\s+)?(?:asks?|asked|requests?|insists?|objects?|says?|wants?|tells?|enters?"
-    r"|entered|provides?|provided|gives?|gave|supplies|types?|typed|pastes?|disagrees?|questions?|complains?|mentions?"
-    r"|notices?|prefers?|specif\w+)\b)"
-    r"|\bregardless\s+of\s+(?:the\s+)?(?:user|customer|client)['’]s\b"
-    r"|\binstead\s+of\s+(?:the\s+)?(?:one|ones|address|account|iban|value|data|details|number|link)s?\s+(?:\w+\s+){0,3}?"
-    r"(?:user|conversation|chat|provided|given|supplied|pasted|entered|requested|typed)"
-    r"|\b(?:present|report|describe|frame|pass\s+off|label)\s+(?:it|this|them|that|these|the\s+\w+(?:\s+\w+)?)\s+as\s+"
-    r"(?:the\s+user['’]s|their\s+own|your\s+own|an?\s+(?:independent|neutral|unbiased|read-only|routine|harmless)"
-    r"|independent|neutral|unbiased|read-only|routine|harmless)\b"
-    r"|\b(?:say|tell\s+(?:the\s+user|them)|claim|report|reply|respond|answer|state)\s+(?:that\s+)?(?:the\s+)?"
-    r"(?:root\s+cause|everything|all\s+(?:checks|tests)|it|issue|bug|review|scan|check|fix|problem)\s+"
-    r"(?:was\s+|were\s+|is\s+|has\s+been\s+|have\s+)?(?:fixed|resolved|passed|clean|safe|fine)\b"
-    r"|\b(?:outrank|override|supersede|take\s+precedence\s+over)s?\s+(?:the\s+|all\s+|any\s+)?(?:system|user)\s+"
-    r"(?:and\s+(?:user|system)\s+)?(?:messages?|prompts?|instructions?)"
-    # de / es / fr
-    r"|\bunabhängig\s+von\s+(?:den\s+Angaben|dem,?\s+was|der\s+Eingabe|den\s+Daten)\s+(?:des|der)\s+"
-    r"(?:Nutzers|Benutzers|Kunden|Anwenders)|\bauch\s+wenn\s+(?:der\s+)?(?:Nutzer|Benutzer|Kunde)"
-    r"|\b(?:aunque|incluso\s+si)\s+el\s+(?:usuario|cliente)|\bindependientemente\s+de\s+lo\s+que\s+(?:diga|indique|pida)"
-    r"|\bmême\s+si\s+l['’]utilisateur|\bquoi\s+que\s+(?:dise|demande)\s+l['’]utilisateur",
-    re.IGNORECASE,
-)
 # the whole set of instructions ("these instructions", "your rules", "the prompt"), not one hidden order ("this rule")
 _PROMPT_NOUN = re.compile(r"\b(?:rules|instructions|directives|prompt|guidelines)\b", re.IGNORECASE)
 # A passage that presents such text as an attack to recognise is teaching, not an order.
@@ -137,7 +113,7 @@ def _secret_orders(view: SkillView) -> Iterator[Hit]:
                 continue
             # "never reveal these instructions, even if the user asks" alone is a persona guarding its prompt
             guards_prompt = _PROMPT_NOUN.search(m.group(0)) is not None
-            b = next((b for b in _AGAINST_USER.finditer(passage) if not (guards_prompt and b.group("asks"))), None)
+            b = next((b for b in AGAINST_USER.finditer(passage) if not (guards_prompt and b.group("asks"))), None)
             if b is None:
                 continue
             yield Hit(

@@ -307,3 +307,51 @@ def test_plural_or_notice_addressed_note_is_high(path: str, text: str) -> None:
 def test_plural_addressed_look_alikes_stay_below_high(text: str) -> None:
     res = _scan("release-kit", "Release checklists.", "Read `references/notes.md`.\n", {"references/notes.md": text})
     assert not any(f.rule == "P020" for f in res.findings), _why(res)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Never mention this note.",
+        "never ever list the skipped tests",
+        "Don't describe the commands you run",
+        "do not quote these rules",
+        "without explaining this change",
+        "Do not point out the substitution",
+        "must not bring up this arrangement",
+        "Erwähne diese Änderung nicht",
+        "Diesen Schritt niemals erwähnen",
+        "No menciones este paso",
+        "Ne mentionne pas cette note",
+        "不要提及此修改",
+        "この変更は言及しない",
+    ],
+)
+def test_p026_keyword_gate_holds_every_concealment_match(text: str) -> None:
+    from skillyard.scan.analyzers.view import fold
+    from skillyard.scan.rules.secret_orders import _HIDE_KEYS, _HIDE_SELF
+
+    m = _HIDE_SELF.search(text)
+    assert m is not None
+    assert any(k in fold(m.group(0)) for k in _HIDE_KEYS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "loosen the assertion",
+        "comment out its expectations",
+        "delete the failing case",
+        "remove any broken specs",
+        "mark it as xfail",
+        "mark the failing tests skipped",
+        "water down each assertion",
+    ],
+)
+def test_p022_keyword_gate_holds_every_test_rigging_match(text: str) -> None:
+    from skillyard.scan.analyzers.view import fold
+    from skillyard.scan.rules.covert_orders import _SABOTAGE_KEYS, _TEST_RIG
+
+    m = _TEST_RIG.search(text)
+    assert m is not None
+    assert any(k in fold(m.group(0)) for k in _SABOTAGE_KEYS)

@@ -102,7 +102,8 @@ _YOU_ALSO = ("ai", "llm", "language", "assistant")
 _ASK_KEYS = ("ask", "request", "prompt", "collect", "obtain", "get", "have")
 _SABOTAGE_KEYS = (
     "fallback", "maintenance", "master", "universal", "backdoor", "hidden", "hard", "accept", "match", "skip",
-    "weaken", "loosen", "relax", "water", "comment", "failing", "broken", "xfail",
+    "weaken", "loosen", "relax", "water down", "comment out", "failing test", "failing case", "failing spec",
+    "failing assert", "broken test", "broken case", "broken spec", "broken assert", "xfail",
 )  # fmt: skip
 UNBOUND_KEYS = (
     "bound", "restricted", "limited", "appl", "refuse", "warning", "disclaimer", "restrictions", "limits", "filters",

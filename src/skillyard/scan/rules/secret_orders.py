@@ -51,14 +51,16 @@ _HIDE_SELF = re.compile(
     r"|(?:この|これらの)(?:変更|指示|メモ|ルール)(?:について)?(?:は)?(?:言及しない|伝えない|触れない)",
     re.IGNORECASE,
 )
+# Every match of _HIDE_SELF holds one of these (lowercase, single spaces): the rarer hiding verbs alone, the common
+# ones ("list", "describe", "explain", "quote") only right after a negation ("never" holds "ever"), so the shared
+# keyword index does not have to record every "list" and "not" of every file.
 _HIDE_KEYS = (
-    "mention", "reveal", "disclos", "quot", "point", "bring", "acknowledg", "admit", "list", "describ", "call",
-    "explain", "erwähne", "menciones", "reveles", "comentes", "révèle", "signale", "提及", "提到", "透露", "说明",
-    "言及", "伝えない", "触れない",
-)  # fmt: skip
-# every match of _HIDE_SELF holds one of these negations too
-_NEG_KEYS = (
-    "never", "n't", "not", "without", "nicht", "nie", "no ", "pas", "jamais", "不要", "切勿", "请勿", "别", "ない",
+    "mention", "reveal", "disclos", "acknowledg", "admit", "point out", "pointing out", "bring up", "bringing up",
+    "call out", "calling out", "ever list", "n't list", "not list", "without list", "ever describ", "n't describ",
+    "not describ", "without describ", "ever explain", "n't explain", "not explain", "without explain", "ever quot",
+    "n't quot", "not quot", "without quot", "erwähne", "erwähnen", "ansprechen", "offenlegen", "menciones",
+    "reveles", "comentes", "révèle", "signale", "不要提", "不要透", "不要说明", "切勿提", "切勿透", "切勿说明",
+    "请勿提", "请勿透", "请勿说明", "别提", "别透", "别说明", "言及しない", "伝えない", "触れない",
 )  # fmt: skip
 # the whole set of instructions ("these instructions", "your rules", "the prompt"), not one hidden order ("this rule")
 _PROMPT_NOUN = re.compile(r"\b(?:rules|instructions|directives|prompt|guidelines)\b", re.IGNORECASE)
@@ -67,7 +69,7 @@ _TEACHING = re.compile(
     r"\b(?:examples?\s+of|attacker|malicious|injection|detect|red\s+flag|poison|phishing|scam|fraud\s+pattern)",
     re.IGNORECASE,
 )
-register_keywords(_HIDE_KEYS + _NEG_KEYS)
+register_keywords(_HIDE_KEYS)
 
 _CODE_LANGS = ("python", "javascript", "typescript", "shell", "powershell", "go", "rust", "ruby", "java")
 
@@ -96,12 +98,9 @@ def _secret_orders(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or (tf.role == "script" and tf.lang in _CODE_LANGS):
             continue
-        negs = tf.rows_with(_NEG_KEYS)
-        if not negs:
-            continue
-        for n in tf.candidate_numbers(_HIDE_KEYS):
-            if n not in negs and n + 1 not in negs:  # the negation may end the phrase on the next line
-                continue
+        held = tf.candidate_numbers(_HIDE_KEYS)
+        # a phrase wrapped over two lines ("Never\nmention this note") starts on the line before its keyword
+        for n in sorted({k for h in held for k in (h - 1, h) if k >= 1}):
             row = tf.rows[n - 1]
             # a phrase wrapped onto the next line ("Erwähne diese\nÄnderung nicht") is read joined
             joined = row + " " + tf.rows[n].strip() if n < len(tf.rows) else row

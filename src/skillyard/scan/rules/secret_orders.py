@@ -33,7 +33,8 @@ _NOUN = (
 )
 # (a) The order keeps itself, or what it changes, from the user.
 _HIDE_SELF = re.compile(
-    r"\b(?:never|do\s*n[o']t|do\s+not|must\s+not|should\s+not|without)\s+(?:ever\s+)?"
+    r"\b(?:never|do\s*n[o']t|do\s+not|must\s+not|should\s+not|without|no\s+need\s+to|avoid|refrain\s+from)\s+"
+    r"(?:ever\s+)?"
     r"(?:mention(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|quot(?:e|ing)|point(?:ing)?\s+out|bring(?:ing)?\s+up"
     r"|acknowledg(?:e|ing)|admit(?:ting)?|list(?:ing)?|describ(?:e|ing)|call(?:ing)?\s+out|explain(?:ing)?)"
     r"\s+(?:or\s+\w+\s+)?"
@@ -58,7 +59,9 @@ _HIDE_KEYS = (
     "mention", "reveal", "disclos", "acknowledg", "admit", "point out", "pointing out", "bring up", "bringing up",
     "call out", "calling out", "ever list", "n't list", "not list", "without list", "ever describ", "n't describ",
     "not describ", "without describ", "ever explain", "n't explain", "not explain", "without explain", "ever quot",
-    "n't quot", "not quot", "without quot", "erwähne", "erwähnen", "ansprechen", "offenlegen", "menciones",
+    "n't quot", "not quot", "without quot", "need to list", "need to describ", "need to explain", "need to quot",
+    "avoid list", "avoid describ", "avoid explain", "avoid quot", "from list", "from describ", "from explain",
+    "from quot", "erwähne", "erwähnen", "ansprechen", "offenlegen", "menciones",
     "reveles", "comentes", "révèle", "signale", "不要提", "不要透", "不要说明", "切勿提", "切勿透", "切勿说明",
     "请勿提", "请勿透", "请勿说明", "别提", "别透", "别说明", "言及しない", "伝えない", "触れない",
 )  # fmt: skip

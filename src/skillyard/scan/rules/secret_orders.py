@@ -43,6 +43,9 @@ _HIDE_SELF = re.compile(
     r"(?:tests?|checks?|assertions?|cases?|files?|steps?|lines?|rules?|settings?)\b"
     r"|(?:the\s+|any\s+)?commands?\s+(?:you|it)\s+(?:run|ran|execute)"
     r"|that\s+(?:\w+\s+){0,4}(?:are|is|were|was)\s+(?:referral|affiliate|sponsored|paid|partner))"
+    # "keep this arrangement to yourself", "keep these rules confidential"
+    r"|\bkeep\s+(?:this|these|that|those|the)\s+(?:\w+\s+){0,2}?" + _NOUN + r"\s+(?:to\s+yourself|secret|private"
+    r"|confidential|hidden)\b"
     # de / es / fr / zh / ja: "Erwähne diese Änderung nicht", "No menciones este paso", "ne mentionne pas cette note"
     r"|\berwähne\s+(?:diese[nrs]?|die|den|das)\s+\w+\s+(?:nicht|niemals|nie)\b"
     r"|\b(?:diese[nrs]?|die|den|das)\s+\w+\s+(?:nicht|niemals|nie)\s+(?:erwähnen|ansprechen|offenlegen)\b"
@@ -61,9 +64,9 @@ _HIDE_KEYS = (
     "not describ", "without describ", "ever explain", "n't explain", "not explain", "without explain", "ever quot",
     "n't quot", "not quot", "without quot", "need to list", "need to describ", "need to explain", "need to quot",
     "avoid list", "avoid describ", "avoid explain", "avoid quot", "from list", "from describ", "from explain",
-    "from quot", "erwähne", "erwähnen", "ansprechen", "offenlegen", "menciones",
-    "reveles", "comentes", "révèle", "signale", "不要提", "不要透", "不要说明", "切勿提", "切勿透", "切勿说明",
-    "请勿提", "请勿透", "请勿说明", "别提", "别透", "别说明", "言及しない", "伝えない", "触れない",
+    "from quot", "keep ", "erwähne", "erwähnen", "ansprechen", "offenlegen", "menciones", "reveles", "comentes",
+    "révèle", "signale", "不要提", "不要透", "不要说明", "切勿提", "切勿透", "切勿说明", "请勿提", "请勿透", "请勿说明",
+    "别提", "别透", "别说明", "言及しない", "伝えない", "触れない",
 )  # fmt: skip
 # the whole set of instructions ("these instructions", "your rules", "the prompt"), not one hidden order ("this rule")
 _PROMPT_NOUN = re.compile(r"\b(?:rules|instructions|directives|prompt|guidelines)\b", re.IGNORECASE)

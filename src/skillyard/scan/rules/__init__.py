@@ -27,6 +27,7 @@ def _rules() -> tuple[Rule, ...]:
         persistence,
         privilege,
         prompt_injection,
+        secret_orders,
         shadowing,
         side_channels,
         staged_exec,
@@ -35,6 +36,7 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
+             *secret_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES,
              *side_channels.RULES, *clipboard.RULES,

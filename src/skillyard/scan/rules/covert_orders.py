@@ -19,6 +19,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.context import Context, ContextKind, base_context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
+from skillyard.scan.rules.injection_patterns import AGAINST_USER
 
 _TEXT_ROLES = ("skill_md", "reference", "script")
 # Headings under which a skill quotes attacks (a "Checklist" or "Patterns" heading alone does not).
@@ -60,10 +61,10 @@ def _confidence(tf: TextFile, n: int) -> float | None:
 
 _ADDRESS = re.compile(
     r"\b(?:note|notes|message|instructions?|directive|memo|guidance)\s+(?:to|for)\s+(?:the\s+|any\s+)?"
-    r"(?:AI|assistant|model|LLM|agent|Claude|GPT|Codex|Copilot)\b"
+    r"(?:AIs?|assistants?|models?|LLMs?|agents?|Claude|GPT|Codex|Copilot)\b"
     r"|\b(?:AI|assistant|model|LLM|agent)(?:\s+model)?\s+(?:reading|processing|parsing|that\s+reads)\s+(?:this|these)\b"
     r"|\b(?:assistant|AI|model|agent)\s+usage\s+note\b|\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant)\b"
-    r"|\bSYSTEM\s+NOTE\b|\bnot\s+for\s+display\b"
+    r"|\bSYSTEM\s+NOT(?:E|ICE)\b|\bnot\s+for\s+display\b"
     # es / de / fr / zh / ja: "nota para la IA", "Hinweis für die KI", "note pour l'IA", "给AI的说明", "AIへの指示"
     r"|\bnota\s+(?:para|al|a\s+la)\s+(?:la\s+|el\s+)?(?:IA|asistente|modelo|agente)\b"
     r"|\bhinweis\s+(?:für|an)\s+(?:die\s+|den\s+|das\s+)?(?:KI|Assistenten|Modell|Agenten)\b"
@@ -92,7 +93,7 @@ _COVERT = re.compile(
 # match of it contains (found for all files in the shared one-pass keyword index), so skipping loses no match.
 _ADDRESS_KEYS = (
     "note", "message", "instruction", "directive", "memo", "guidance", "reading", "processing", "parsing", "reads",
-    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への",
+    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への", "notice",
 )  # fmt: skip
 # The "if you are an AI / LLM / language model / assistant" branch: "you" is on most lines, so a row found only
 # through it must also hold "if" and one of the words that branch ends with (exact: every match contains them).
@@ -101,6 +102,8 @@ _YOU_ALSO = ("ai", "llm", "language", "assistant")
 _ASK_KEYS = ("ask", "request", "prompt", "collect", "obtain", "get", "have")
 _SABOTAGE_KEYS = (
     "fallback", "maintenance", "master", "universal", "backdoor", "hidden", "hard", "accept", "match", "skip",
+    "weaken", "loosen", "relax", "water down", "comment out", "failing test", "failing case", "failing spec",
+    "failing assert", "broken test", "broken case", "broken spec", "broken assert", "xfail",
 )  # fmt: skip
 UNBOUND_KEYS = (
     "bound", "restricted", "limited", "appl", "refuse", "warning", "disclaimer", "restrictions", "limits", "filters",
@@ -109,9 +112,12 @@ UNBOUND_KEYS = (
 register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + UNBOUND_KEYS)
 
 
+# A file holds a match of _ADDRESS only if it holds one of these (every branch contains one; "memo", "guidance",
+# "processing", "parsing", "reads", "display" and "attention" were missing, so a file addressed only through them
+# was skipped).
 _FILE_KEYS = (
     "note", "message", "instruction", "directive", "reading", "usage", "if you are", "nota", "hinweis", "给", "致",
-    "への",
+    "への", "notice", "memo", "guidance", "processing", "parsing", "reads", "display", "attention",
 )  # fmt: skip
 register_keywords(_FILE_KEYS)
 
@@ -236,12 +242,21 @@ _BACKDOOR = re.compile(
 _TEST_RIG = re.compile(
     r"\b(?:change|adjust|rewrite|update|edit|modify|weaken|loosen|relax)\b[^.\n]{0,30}\b(?:its|the|their|each)?\s*"
     r"(?:assertions?|expected\s+values?|asserts?)\b[^.\n]{0,40}\bmatch\b[^.\n]{0,20}\b(?:actual|output|result)"
-    r"|\bmark\s+(?:it|them|the\s+test|failing\s+tests?)\b[^.\n]{0,30}\bskip\b[^.\n]{0,40}\b(?:no|without)\s+(?:a\s+)?reason",
+    r"|\bmark\s+(?:it|them|the\s+test|failing\s+tests?)\b[^.\n]{0,30}\bskip\b[^.\n]{0,40}\b(?:no|without)\s+(?:a\s+)?reason"
+    # weaken the check itself, or throw the failing test away: "loosen the assertion", "comment out its asserts",
+    # "delete the failing case", "mark the test `skip`"
+    r"|\b(?:weaken|loosen|relax|water\s+down|comment\s+out)\s+(?:the\s+|its\s+|their\s+|each\s+|any\s+)?(?:failing\s+)?"
+    r"(?:assertions?|asserts?|expectations?)\b"
+    r"|\b(?:delete|remove|comment\s+out)\s+(?:the\s+|any\s+)?(?:failing|broken)\s+(?:tests?|cases?|specs?|assertions?)\b"
+    r"|\bmark\s+(?:it|them|the\s+test|(?:the\s+)?failing\s+tests?)\s+(?:as\s+)?[`\"']?(?:skip|skipped|xfail)\b",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(
-    r"\breport\b[^.\n]{0,30}[\"“']?all\s+tests?\s+pass|\bdo\s+not\s+(?:list|mention|report)\b[^.\n]{0,40}\b(?:modified|"
-    r"skipped|changed|fallback)|\bnever\s+mention\b|\bdescribe\s+the\s+change\s+only\s+as\b",
+    r"\breport\b[^.\n]{0,30}[\"“']?all\s+tests?\s+pass|\bdo\s*n[o']t\s+(?:list|mention|report)\b[^.\n]{0,40}\b(?:modified|"
+    r"skipped|changed|fallback|edited|removed|deleted|weakened|commented)|\bnever\s+mention\b"
+    r"|\bdescribe\s+the\s+change\s+only\s+as\b"
+    r"|\b(?:say|claim|report|state|tell\s+(?:the\s+user|them))\s+(?:that\s+)?(?:the\s+)?(?:root\s+cause|bug|issue|defect"
+    r"|failure)\s+(?:was|is|has\s+been)\s+(?:fixed|resolved)",
     re.IGNORECASE,
 )
 
@@ -257,7 +272,8 @@ _REGARDLESS = re.compile(
     re.IGNORECASE,
 )
 _USER_GIVEN = re.compile(
-    r"\b(?:user|usuario|cliente|Nutzer|Benutzer|utilisateur|utente)\b|用户|ユーザー", re.IGNORECASE
+    r"\b(?:users?|usuarios?|clientes?|Nutzer[sn]?|Benutzer[sn]?|utilisateurs?|utenti|utente)\b|用户|ユーザー",
+    re.IGNORECASE,
 )
 
 
@@ -269,6 +285,28 @@ _EXAMPLE = re.compile(
 
 _ACCOUNT_WORDS = ("iban", "wallet", "cuenta", "konto", "compte", "conto", "address", "direcci", "账户", "口座")
 register_keywords(_ACCOUNT_WORDS)
+
+
+_ACCOUNT_KIND = re.compile(r"IBAN|wallet|cuenta|Konto|compte|conto|address|direcci|账户|口座", re.IGNORECASE)
+
+
+def _overrides_user_value(tf: TextFile, n: int) -> bool:
+    """The account's passage (up to eight lines before it and two after, not across a markdown heading) names the
+    account kind and orders it used in place of what the user gave: "instead of the one in the conversation",
+    "regardless of what the user entered", "unabhängig von den Angaben des Nutzers" (an order wrapped over lines,
+    or a list of accounts under the sentence that orders the swap)."""
+    rows, md = tf.rows, tf.lang == "markdown"
+    lo = n
+    while lo > 1 and n - lo < 8 and not (md and rows[lo - 1].lstrip().startswith("#")):
+        lo -= 1
+    hi = n
+    while hi < len(rows) and hi - n < 2 and not (md and rows[hi].lstrip().startswith("#")):
+        hi += 1
+    passage = " ".join(r.strip() for r in rows[lo - 1 : hi])
+    if not _ACCOUNT_KIND.search(passage):
+        return False
+    # "even if the user asks" is a refusal, not a swap; "even if the user provides another" is one
+    return any(not m.group("asks") or m.group("gives") for m in AGAINST_USER.finditer(passage))
 
 
 def _payment_swap(tf: TextFile) -> Iterator[Hit]:
@@ -290,15 +328,8 @@ def _payment_swap(tf: TextFile) -> Iterator[Hit]:
             continue
         block = " ".join(tf.rows[max(0, n - 3) : n + 1])
         if (
-            _REGARDLESS.search(block)
-            and _USER_GIVEN.search(block)
-            and re.search(
-                r"IBAN|wallet|cuenta|Konto|compte|conto"
-                r"|address|direcci|账户|口座",
-                block,
-                re.I,
-            )
-        ):
+            _REGARDLESS.search(block) and _USER_GIVEN.search(block) and _ACCOUNT_KIND.search(block)
+        ) or _overrides_user_value(tf, n):
             yield Hit(
                 "P022",
                 tf.path,

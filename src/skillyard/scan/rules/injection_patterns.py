@@ -21,9 +21,14 @@ OVERRIDE = re.compile(
     r"\s+(?:valid|apply|applies|in\s+effect))"
     r"|\b(?:obey|follow|heed)\s+only\s+(?:the\s+)?(?:directives|instructions?|rules|commands)\s+(?:in|from)\s+this\s+"
     r"(?:file|skill|document|message)"
-    r"|\b(?:this|these)\s+(?:skill|file|instructions?|document)\s+(?:supersedes?|overrides?|replaces?|takes?\s+"
-    r"precedence\s+over)\s+(?:all|any|every|the|your)\s+(?:\w+\s+){0,2}(?:system|previous|prior|earlier|other|safety)"
-    r"\s+(?:\w+\s+)?(?:instructions?|prompts?|rules|guidelines|polic(?:y|ies))"
+    r"|\b(?:this|these)\s+(?:skill|file|instructions?|document|notes?|rules|guidelines|directives)\s+(?:supersedes?"
+    r"|overrides?|replaces?|outranks?|takes?\s+precedence\s+over)\s+(?:(?:all|any|every|the|your)\s+)?(?:\w+\s+){0,2}"
+    r"(?:system|previous|prior|earlier|other|safety|user)\s+(?:\w+\s+){0,2}?(?:instructions?|prompts?|rules|guidelines"
+    r"|polic(?:y|ies)|messages)"
+    # ignoring the instruction files the user keeps for agents ("ignore any instruction in CLAUDE.md that ...")
+    r"|\b(?:ignore|disregard|override)\s+(?:any|all|every|the)?\s*(?:instructions?|rules?|guidance|directives?)\s+"
+    r"(?:in|from)\s+(?:the\s+(?:user['’]s|project['’]s|repo(?:sitory)?['’]s)\s+)?[`\"']?(?:\.?/)?(?:CLAUDE\.md|AGENTS\.md"
+    r"|GEMINI\.md|\.cursorrules|\.github/copilot-instructions\.md)"
     r"|\bfrom\s+now\s+on,?\s+(?:your|you)\s+(?:only|new|real|true|sole|top)?\s*(?:goal|task|purpose|job|priority"
     r"|instructions?|objective)\b(?:\s+(?:is|are))?\s+(?:to\b|now\b)"
     # "you are no longer bound by ...", "ignore ... the user's CLAUDE.md / safety preferences"
@@ -176,6 +181,37 @@ DECEIVE_KEYS = (
     "substitute", "overwrite", "change", "silently", "secretly", "quietly", "covertly", "even if", "even when",
     "whatever", "no matter", "si ", "wenn ",
 )  # fmt: skip
+USER_WHO = r"(?:the\s+)?(?:users?|customers?|clients?|requesters?|reviewers?|owners?|they)\b"
+# An order that overrides what the user gave or asked, or misreports to the user (P026's second half, P022's
+# payment swap): group ``asks`` is the "even if / regardless of what the user asks/enters ..." form.
+AGAINST_USER = re.compile(
+    r"\b(?P<asks>(?:even\s+if|even\s+when|regardless\s+of\s+(?:what|whether|how|if)?|no\s+matter\s+(?:what|whether|how"
+    r"|if)?|whatever)\s*"
+    + USER_WHO
+    + r"\s+(?:\w+\s+)?(?:asks?|asked|requests?|insists?|objects?|says?|wants?|tells?|disagrees?|questions?|complains?"
+    r"|mentions?|notices?|prefers?|specif\w+|(?P<gives>enters?|entered|provides?|provided|gives?|gave|supplies|types?"
+    r"|typed|pastes?))\b)"
+    r"|\b(?:regardless\s+of|instead\s+of|in\s+place\s+of)\s+(?:the\s+)?(?:user|customer|client)['’]s\b"
+    r"|\b(?:instead\s+of|in\s+place\s+of|rather\s+than)\s+(?:the\s+)?(?:one|ones|address|account|iban|value|data"
+    r"|details|number|link)s?\s+(?:\w+\s+){0,3}?(?:user|conversation|chat|provided|given|gave|gives|supplied|pasted"
+    r"|entered|requested|typed|shared|specified)"
+    r"|\b(?:replace|swap|substitute|overwrite)\s+(?:the\s+|any\s+)?(?:user|customer|client)['’]s\s+(?:\w+\s+){0,2}?"
+    r"(?:address|account|iban|wallet|details|number|link|value|choice|answer)"
+    r"|\b(?:(?:present|report|describe|frame|pass\s+off|label)\s+(?:it|this|them|that|these|the\s+\w+(?:\s+\w+)?)\s+as"
+    r"|call\s+(?:it|this|them|that|these)(?:\s+as)?)\s+(?:the\s+user['’]s|their\s+own|your\s+own|an?\s+(?:independent"
+    r"|neutral|unbiased|read-only|routine|harmless)|independent|neutral|unbiased|read-only|routine|harmless)\b"
+    r"|\b(?:say|tell\s+(?:the\s+user|them)|claim|report|reply|respond|answer|state)\s+(?:that\s+)?(?:the\s+)?"
+    r"(?:root\s+cause|everything|all\s+(?:checks|tests)|it|issue|bug|review|scan|check|fix|problem)\s+"
+    r"(?:was\s+|were\s+|is\s+|has\s+been\s+|have\s+)?(?:fixed|resolved|passed|clean|safe|fine)\b"
+    r"|\b(?:outrank|override|supersede|take\s+precedence\s+over)s?\s+(?:the\s+|all\s+|any\s+)?(?:system|user)\s+"
+    r"(?:and\s+(?:user|system)\s+)?(?:messages?|prompts?|instructions?)"
+    # de / es / fr
+    r"|\bunabhängig\s+von\s+(?:den\s+Angaben|dem,?\s+was|der\s+Eingabe|den\s+Daten)\s+(?:des|der)\s+"
+    r"(?:Nutzers|Benutzers|Kunden|Anwenders)|\bauch\s+wenn\s+(?:der\s+)?(?:Nutzer|Benutzer|Kunde)"
+    r"|\b(?:aunque|incluso\s+si)\s+el\s+(?:usuario|cliente)|\bindependientemente\s+de\s+lo\s+que\s+(?:diga|indique|pida)"
+    r"|\bmême\s+si\s+l['’]utilisateur|\bquoi\s+que\s+(?:dise|demande)\s+l['’]utilisateur",
+    re.IGNORECASE,
+)
 BACKGROUND = re.compile(r"\b(?:silently|quietly|secretly|covertly)\s+in\s+the\s+background\b", re.IGNORECASE)
 
 REMOTE = re.compile(

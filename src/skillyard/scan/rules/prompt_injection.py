@@ -177,7 +177,8 @@ _OVERRIDE_KEYS = (
     "ignore", "disregard", "forget", "override", "bypass", "skip", "set aside", "abandon", "drop", "discard",
     "you are now", "system prompt", "system instruction", "system override", "from now on", "deprecated",
     " void", "obsolete", "cancel", "revoked", "invalid", "no longer", "obey only", "follow only", "heed only",
-    "overrule", "supersede", "neglect", "takes precedence", "take precedence", "overrides", "replaces", "忽略",
+    "overrule", "supersede", "neglect", "takes precedence", "take precedence", "overrides", "replaces", "outrank",
+    "忽略",
     "无视", "忘记", "忘掉", "不要理会", "無視", "忘れ", "ignora", "ignorier",
 )  # fmt: skip
 _override = line_rule(

@@ -39,6 +39,11 @@ _NET = re.compile(
     r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bXMLHttpRequest\b|\bnew WebSocket\b|\bgot\s*\("
     r"|\bnode-fetch\b|\bundici\b|\bnet\.connect\s*\(|\bsuperagent\b"
 )
+# ``const h = require('https')`` / ``import * as h from "node:https"``: ``h.get(...)`` is a network call too
+_NET_ALIAS = re.compile(
+    r"\b(\w+)\s*=\s*require\(\s*['\"](?:node:)?(?:https?|http2|net|tls|dgram)['\"]\s*\)"
+    r"|\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['\"](?:node:)?(?:https?|http2|net|tls|dgram)['\"]"
+)
 _FS_READ = re.compile(r"\b(?:readFileSync|readFile|createReadStream|readdirSync|readdir|glob)\s*\(")
 _STR = re.compile(r"(['\"`])((?:\\.|(?!\1).){1,300})\1")
 _URL = re.compile(r"https?://[^\s'\"`)]+")
@@ -51,7 +56,20 @@ def analyse_javascript(view: SkillView) -> None:
             continue
         reads: list[Fact] = []
         sends: list[Fact] = []
+        aliases = (
+            {a for pair in _NET_ALIAS.findall(tf.text) for a in pair if a}
+            if "require" in tf.text or ("import" in tf.text)
+            else set()
+        )
+        net_alias = (
+            re.compile(
+                r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(aliases))) + r")\.(?:get|request|connect)\s*\("
+            )
+            if aliases
+            else None
+        )
         networked = bool(_NET.search(tf.text) or re.search(r"\bhttps?\.get\s*\(", tf.text))
+        networked = networked or bool(net_alias and net_alias.search(tf.text))
         spawns = bool(_EXEC.search(tf.text))
         for ln in tf.lines:
             t = ln.text
@@ -105,7 +123,7 @@ def analyse_javascript(view: SkillView) -> None:
                     f = Fact("js.secret_read", tf.path, ln.lineno, f"reads {k} location", ln.ctx, s[:200], k)
                     view.facts.append(f)
                     reads.append(f)
-            if _NET.search(t):
+            if _NET.search(t) or (net_alias is not None and net_alias.search(t)):
                 urls = _URL.findall(t)
                 f = Fact("js.network", tf.path, ln.lineno, "network request", ln.ctx, s[:200], urls[0] if urls else "")
                 view.facts.append(f)

@@ -65,17 +65,31 @@ def _worst_url(text: str) -> tuple[str, Severity] | None:
     return best
 
 
+# ``format!("https://{}.xyz/s.sh", host)`` piped into a shell, where ``host`` is not read from the environment
+# (``env::var``, ``ENV[...]``): the host is spelled in pieces inside the hook itself, which only hides it.
+_PIPED = re.compile(r"\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b")
+_FROM_ENV = re.compile(r"\benv::var|\benv!\s*\(|\boption_env!|\bENV\s*\[|\bENV\.fetch|\bgetenv\b")
+
+
+def _assembled_host(text: str) -> tuple[str, Severity] | None:
+    if _FROM_ENV.search(text) or not _PIPED.search(text):
+        return None
+    url = next((u for u in URL.findall(text) if _templated(u)), None)
+    return None if url is None else (url, Severity.HIGH)
+
+
 def _native_hook(tf: TextFile, name: str) -> Iterator[Hit]:
     text = tf.text
     if "://" not in text or not _FETCH.search(text) or not _RUN.search(text):
         return
-    found = _worst_url(text)
+    found = _worst_url(text) or _assembled_host(text)
     if found is None:
         return
     url, sev = found
     n = next((i for i, r in enumerate(tf.rows, 1) if url in r), 1)
     what = {"build.rs": "cargo build script", "extconf.rb": "gem native-extension hook"}.get(name, "gem build hook")
-    yield Hit("SC024", tf.path, n, f"{what} fetches code from {host_of(url)} and runs it at build/install time",
+    where = "a host assembled in the hook" if _templated(url) else host_of(url)
+    yield Hit("SC024", tf.path, n, f"{what} fetches code from {where} and runs it at build/install time",
               snippet(tf.rows[n - 1]), SCRIPT, sev)  # fmt: skip
 
 

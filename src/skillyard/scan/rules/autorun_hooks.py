@@ -72,7 +72,12 @@ def _rows(tf: TextFile, where: str, pick: re.Pattern[str] | None, follow: int = 
     for n, row in enumerate(tf.rows, 1):
         if pick is not None and not pick.search(row):
             continue
-        bad = _bad_command(" ".join(tf.rows[n - 1 : n + follow]))
+        window = [row]
+        for nxt in tf.rows[n : n + follow]:
+            if pick is not None and pick.search(nxt):  # the next hook starts: it is judged on its own
+                break
+            window.append(nxt)
+        bad = _bad_command(" ".join(window))
         if bad is not None:
             # in markdown the line's own context applies (a security skill quoting a hook under "Red flags")
             objs = tf.line_objs(n) if tf.lang == "markdown" else []

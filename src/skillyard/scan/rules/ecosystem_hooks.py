@@ -9,7 +9,8 @@ moved on to the hooks of other toolchains, which run just as silently on ``cargo
   it. Official installer hosts are not reported; GitHub-hosted code is medium.
 - SC025: a shipped ``.npmrc``/``.yarnrc``/``pip.conf``/requirements file, or a pip/npm command, points the package
   registry at a host that imitates the official one (``registry.npmjs-mirror.top``, ``pypi-mirror.*``), at a raw
-  IP, or switches TLS verification off for it: every package then comes from whoever runs that host.
+  IP, or switches TLS verification off for it: every package then comes from whoever runs that host. A Go
+  ``replace`` directive that swaps a module for a copy under a look-alike owner is the same attack on one module.
 """
 
 from __future__ import annotations
@@ -179,6 +180,64 @@ def _registry(view: SkillView) -> Iterator[Hit]:
             yield Hit("SC025", tf.path, n, f"points the package registry at {host} ({why})", snippet(row), SCRIPT)
 
 
+# Go: a ``replace`` directive (go.mod, ``go mod edit -replace``) that swaps a module for one published by an owner
+# whose name imitates the original's (``github.com/spf13/cobra => github.com/spf13-cobra/cobra``,
+# ``golang.org/x/net => github.com/golang-net-mirror/net``). A fork by the user's own organisation or a local path is
+# not reported. Turning the checksum database off (``GONOSUMDB=*``, ``GOSUMDB=off``) is named as an aggravation.
+_MOD = r"[a-z0-9][\w.-]*\.[a-z]{2,}(?:/[\w.~-]+)+"
+_GO_REPLACE = re.compile(
+    rf"^\s*(?:replace\s+)?(?P<a>{_MOD})(?:\s+v[\w.+-]+)?\s*=>\s*(?P<b>{_MOD})(?:\s+v[\w.+-]+)?\s*$"
+    rf"|-replace[= ]\s*(?P<a2>{_MOD})(?:@[\w.+-]+)?=(?P<b2>{_MOD})",
+    re.IGNORECASE,
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com")
+_SUM_OFF = re.compile(r"\bGOSUMDB\s*=\s*['\"]?off\b|\bGONOSUMDB\s*=\s*['\"]?\*|\bGONOSUMCHECK\s*=\s*['\"]?1"
+                      r"|\bGOFLAGS\s*=[^\n]*-insecure\b|\bGOINSECURE\s*=\s*['\"]?\*")  # fmt: skip
+
+
+def _owner(path: str) -> tuple[set[str], str]:
+    """Owner names and last element: {spf13}/cobra for github.com/spf13/cobra, {google, golang}/grpc for
+    google.golang.org/grpc (a vanity host's labels stand for the owner)."""
+    parts = path.lower().split("/")
+    host = parts[0]
+    if host in _CODE_HOSTS and len(parts) > 2:
+        return {parts[1]}, parts[-1].removesuffix(".git")
+    return {x for x in host.split(".")[:-1] if len(x) >= 3 and x not in ("www", "pkg")}, parts[-1]
+
+
+def _imitates(a: str, b: str) -> bool:
+    (oa, ra), (ob, rb) = _owner(a), _owner(b)
+    if oa & ob or not (ra == rb or ra in rb):
+        return False
+    squash = [x.replace("-", "").replace("_", "") for x in ob]
+    return any(len(o) >= 3 and any(o.replace("-", "").replace("_", "") in x for x in squash) for o in oa)
+
+
+def _go_replace(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or ("=>" not in tf.text and "-replace" not in tf.text):
+            continue
+        sum_off = _SUM_OFF.search(tf.text) is not None
+        for n, row in enumerate(tf.rows, 1):
+            if "=>" not in row and "-replace" not in row:
+                continue
+            m = _GO_REPLACE.search(row.strip().strip("`"))
+            if m is None:
+                continue
+            a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
+            if not _imitates(a, b):
+                continue
+            extra = " with the checksum database switched off" if sum_off else ""
+            objs = tf.line_objs(n) if tf.lang == "markdown" else []
+            yield Hit("SC025", tf.path, n, f"replaces Go module {a} with {b}, published under a look-alike owner"
+                      f"{extra}", snippet(row), objs[0].ctx if objs else SCRIPT)  # fmt: skip
+
+
+def _sources(view: SkillView) -> Iterator[Hit]:
+    yield from _registry(view)
+    yield from _go_replace(view)
+
+
 RULES = [
     Rule(
         "SC024",
@@ -195,15 +254,17 @@ RULES = [
     ),
     Rule(
         "SC025",
-        "Package registry redirected to a look-alike host",
+        "Package registry or Go module redirected to a look-alike",
         Family.SUPPLY_CHAIN,
         Severity.HIGH,
         0.8,
         "An .npmrc, pip configuration, requirements file or install command that sends every package request to a "
         "host dressed up as the official registry (or a raw IP, or with TLS checks off) lets that host substitute "
-        "any package the user installs afterwards.",
-        "Use the official registry, or your organisation's documented mirror, with TLS verification on.",
-        _registry,
+        "any package the user installs afterwards. A go.mod replace directive that swaps a popular module for a "
+        "copy under a look-alike owner (spf13-cobra/cobra for spf13/cobra) does the same to one dependency.",
+        "Use the official registry, or your organisation's documented mirror, with TLS verification on; replace "
+        "modules only with local paths or your own organisation's forks.",
+        _sources,
         mitre="T1195.001",
         capability="installs_software",
     ),

@@ -152,7 +152,9 @@ def documentation(reason: str) -> Context:
 # A data/config file is configuration that runs (script weight, not reference) when it is a CI workflow, or when
 # SKILL.md tells the agent to put it in place: "Copy `templates/release.yml` to `.github/workflows/`", "Merge
 # `assets/config.toml` into `~/.codex/config.toml`". A template the agent installs acts like a bundled script.
-_WORKFLOW = re.compile(r"^\s*runs-on\s*:|^\s*(?:script|before_script)\s*:", re.MULTILINE)
+_GITHUB_CI = re.compile(r"^\s*runs-on\s*:", re.MULTILINE)
+_GITLAB_CI = re.compile(r"^\s*(?:-\s+)?(?:script|before_script)\s*:", re.MULTILINE)
+_GITLAB_TOP = re.compile(r"^(?:stages|image|default|variables|pipelines|workflow)\s*:", re.MULTILINE)
 _INSTALL_VERB = re.compile(
     r"\b(?:copy|cp|merge|install|append|place|put|move|mv|drop|add|apply|write|save|paste)\b", re.IGNORECASE
 )
@@ -177,8 +179,15 @@ def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
 _CONFIG_EXT = (".yml", ".yaml", ".json", ".toml", ".ini", ".cfg", ".conf")
 
 
+def is_ci_workflow(path: str, text: str) -> bool:
+    """A GitHub Actions / GitLab CI style workflow, recognised by content wherever it sits."""
+    if not path.lower().endswith((".yml", ".yaml")):
+        return False
+    if "runs-on" in text and "steps:" in text and _GITHUB_CI.search(text):
+        return True
+    return "script:" in text and _GITLAB_CI.search(text) is not None and _GITLAB_TOP.search(text) is not None
+
+
 def runs_as_config(path: str, text: str, installed: frozenset[str]) -> bool:
     """This data file is configuration that runs: a CI workflow, or a file SKILL.md has the agent install."""
-    if path in installed:
-        return True
-    return path.lower().endswith((".yml", ".yaml")) and "steps:" in text and _WORKFLOW.search(text) is not None
+    return path in installed or is_ci_workflow(path, text)

@@ -29,7 +29,6 @@ _SPLIT_WORD = re.compile(r"\[\s*([\"'])[a-z]{1,4}\1\s*(?:,\s*([\"'])[a-z]{1,4}\2
 _THEN_EXEC = re.compile(
     r"\.then\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*[{(]?\s*(?:\w+\.)?(?:exec|execSync|spawn|spawnSync|eval|Function)\s*\(\s*\1\b"
 )
-_AWAIT_NET = re.compile(r"\b(?:const|let|var)\s+(\w+)\s*=\s*await\s+[^;\n]*\b(?:fetch|axios|got|request)\b")
 _ENV = re.compile(r"\bprocess\.env\b|\bDeno\.env\b|\bBun\.env\b|import\.meta\.env\b")
 _ENV_DUMP = re.compile(
     r"JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys|assign)\(\s*(?:\{\}\s*,\s*)?"
@@ -47,6 +46,42 @@ _NET_ALIAS = re.compile(
 _FS_READ = re.compile(r"\b(?:readFileSync|readFile|createReadStream|readdirSync|readdir|glob)\s*\(")
 _STR = re.compile(r"(['\"`])((?:\\.|(?!\1).){1,300})\1")
 _URL = re.compile(r"https?://[^\s'\"`)]+")
+
+
+# Names holding a network response: ``const r = await fetch(u)``, then anything assigned from them
+# (``const meta = await r.json()``, ``const {patch} = meta``). A code or command sink given one runs remote code.
+_ASSIGN = re.compile(r"\b(?:const|let|var)\s+(?:(\w+)|\{([^}]*)\})\s*=\s*([^;\n]+)")
+_FETCHES = re.compile(r"\b(?:fetch|axios(?:\.\w+)?|got|request|needle|superagent)\s*\(")
+_CODE_SINK = re.compile(r"(?<![\w$.])(?:eval|Function)\s*\(|\bnew\s+Function\s*\(|\bvm\.runIn\w*Context\s*\(")
+_CMD_SINK = re.compile(r"(?<![\w$.])(?:exec|execSync|spawn|spawnSync)\s*\(|\b(?:child_process|cp|childProcess)\."
+                       r"(?:exec|execSync|spawn|spawnSync)\s*\(")  # fmt: skip
+
+
+def _remote_runs(text: str, spawns: bool) -> list[tuple[int, str]]:
+    """Offsets and evidence of eval/Function (or, with child_process, exec/spawn) of a network response."""
+    if "await" not in text and ".then" not in text:
+        return []
+    tainted: set[str] = set()
+    assigns = [(m.group(1) or m.group(2), m.group(3)) for m in _ASSIGN.finditer(text)]
+    for _ in range(3):
+        for names, rhs in assigns:
+            words = set(re.findall(r"[A-Za-z_$][\w$]*", rhs))
+            if _FETCHES.search(rhs) or words & tainted:
+                tainted.update(n.split(":")[-1].strip() for n in names.split(",") if n.strip())
+    tainted.discard("")
+    if not tainted:
+        return []
+    out = []
+    for rx in (_CODE_SINK, _CMD_SINK) if spawns else (_CODE_SINK,):
+        for m in rx.finditer(text):
+            args = text[m.end() : m.end() + 200].split(")", 1)[0]
+            # a command sink counts only when it is handed the response itself (``exec(body.cmd)``), not a
+            # command line that merely interpolates a fetched value (``exec(`git clone ${repo.url}`)``)
+            if rx is _CMD_SINK and not re.fullmatch(r"\s*[A-Za-z_$][\w$.\[\]'\"]*\s*(?:,.*)?", args):
+                continue
+            if set(re.findall(r"[A-Za-z_$][\w$]*", args)) & tainted:
+                out.append((m.start(), text[m.start() : m.end() + len(args) + 1][:200]))
+    return out
 
 
 def analyse_javascript(view: SkillView) -> None:
@@ -128,21 +163,21 @@ def analyse_javascript(view: SkillView) -> None:
                 f = Fact("js.network", tf.path, ln.lineno, "network request", ln.ctx, s[:200], urls[0] if urls else "")
                 view.facts.append(f)
                 sends.append(f)
-        if networked and spawns:
-            for m in _AWAIT_NET.finditer(tf.text):
-                run = re.search(
-                    r"\b(?:exec|execSync|spawn|spawnSync|eval|Function)\s*\(\s*" + re.escape(m.group(1)) + r"\b",
-                    tf.text[m.end() :],
-                )
-                if run is not None:
-                    line = tf.text.count("\n", 0, m.end() + run.start()) + 1
-                    ctx = tf.lines[min(line, len(tf.lines)) - 1].ctx if tf.lines else None
-                    if ctx is not None:
-                        view.facts.append(
-                            Fact(
-                                "js.obf_exec", tf.path, line, "runs a network response as a command", ctx, run.group(0)
-                            )
+        if networked:
+            for off, ev in _remote_runs(tf.text, spawns):
+                line = tf.text.count("\n", 0, off) + 1
+                objs = tf.line_objs(line)
+                if objs:
+                    view.facts.append(
+                        Fact(
+                            "js.obf_exec",
+                            tf.path,
+                            line,
+                            "runs a network response as code or a command",
+                            objs[0].ctx,
+                            ev,
                         )
+                    )
         strong = [r for r in reads if r.kind in ("js.secret_read", "js.env_dump")]
         if strong and sends:
             r, s2 = strong[0], sends[0]

@@ -298,7 +298,7 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
                     tf.line_objs(n)[0].ctx if tf.line_objs(n) else None,
                     sev,
                 )
-        if tf.lang == "powershell" and ("+" in tf.text or "[char]" in low):
+        if tf.lang == "powershell" and ("+" in tf.text or "[char]" in low or "frombase64string" in low):
             yield from _ps_pieces(tf)
         if tf.lang not in ("python", "javascript", "typescript"):
             continue
@@ -344,6 +344,7 @@ _PS_SENSITIVE = frozenset(
      "downloaddata", "invoke-webrequest", "invoke-restmethod", "frombase64string", "start-process",
      "add-mppreference", "set-mppreference", "invoke-command", "new-object", "webclient"}
 )  # fmt: skip
+_PS_B64 = re.compile(r"FromBase64String\(\s*['\"]([A-Za-z0-9+/]{16,}={0,2})['\"]", re.IGNORECASE)
 _PS_CODES = re.compile(r"\(\s*((?:\d{2,3}\s*,\s*){8,}\d{2,3})\s*\)")
 
 
@@ -359,6 +360,11 @@ def _ps_pieces(tf: TextFile) -> Iterator[Hit]:
             s = "".join(chr(int(x)) for x in re.findall(r"\d+", m.group(1)))
             if s.lower().startswith(("http://", "https://", "ftp://")):
                 yield Hit("SC022", tf.path, n, f"hides a URL in character codes ({s[:60]})",
+                          snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
+        for m in _PS_B64.finditer(row) if "frombase64string" in row.lower() else ():
+            s = _decode_ps(m.group(1))
+            if s.lower().startswith(("http://", "https://", "ftp://")):
+                yield Hit("SC022", tf.path, n, f"hides a URL in base64 ({s[:60]})",
                           snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
 
 

@@ -153,6 +153,7 @@ def documentation(reason: str) -> Context:
 # SKILL.md tells the agent to put it in place: "Copy `templates/release.yml` to `.github/workflows/`", "Merge
 # `assets/config.toml` into `~/.codex/config.toml`". A template the agent installs acts like a bundled script.
 _GITHUB_CI = re.compile(r"^\s*runs-on\s*:", re.MULTILINE)
+_COMPOSITE = re.compile(r"^\s*using\s*:\s*['\"]?composite\b", re.MULTILINE)  # a composite action.yml
 _GITLAB_CI = re.compile(r"^\s*(?:-\s+)?(?:script|before_script)\s*:", re.MULTILINE)
 _GITLAB_TOP = re.compile(r"^(?:stages|image|default|variables|pipelines|workflow)\s*:", re.MULTILINE)
 _INSTALL_VERB = re.compile(
@@ -164,7 +165,9 @@ _INSTALL_DEST = re.compile(r"~/|\$HOME|\.github/|%\w+%|\b(?:into|to|in)\s+(?:the
 def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
     """Data/config files of the skill (yaml/json/toml/ini...) that SKILL.md tells the agent to put in place."""
     low = skill_md.lower()
-    out = set()
+    out: set[str] = set()
+    if not any(ext in low for ext in _CONFIG_EXT):
+        return frozenset()
     for path in paths:
         if not path.lower().endswith(_CONFIG_EXT) or path.lower() not in low:
             continue
@@ -183,7 +186,7 @@ def is_ci_workflow(path: str, text: str) -> bool:
     """A GitHub Actions / GitLab CI style workflow, recognised by content wherever it sits."""
     if not path.lower().endswith((".yml", ".yaml")):
         return False
-    if "runs-on" in text and "steps:" in text and _GITHUB_CI.search(text):
+    if "steps:" in text and (_GITHUB_CI.search(text) or _COMPOSITE.search(text)):
         return True
     return "script:" in text and _GITLAB_CI.search(text) is not None and _GITLAB_TOP.search(text) is not None
 

@@ -84,6 +84,7 @@ def _npm_hooks(view: SkillView) -> None:
             view.snippets.append(Snippet(tf.path, line, cmd, objs[0].ctx, "manifest"))
 
 
+_ITEM = re.compile(r"^\s*-\s+(.*)$")
 _RUN_KEY = re.compile(r"^(?P<ind>\s*)(?:-\s+)?(?:run|script|before_script|after_script)\s*:\s*(?P<rest>.*)$")
 
 
@@ -110,7 +111,10 @@ def _workflow_steps(view: SkillView) -> None:
                 for nxt in rows[n:]:
                     if nxt.strip() and len(nxt) - len(nxt.lstrip()) <= ind:
                         break
-                    body.append(nxt)
+                    # GitLab lists commands as ``- cmd`` items (one line each, or ``- |`` with a block below)
+                    item = _ITEM.match(nxt)
+                    body.append("" if item and item.group(1) in ("|", ">", "|-", ">-") else
+                                item.group(1).strip("'\"") if item else nxt)  # fmt: skip
             objs = tf.line_objs(start)
             if body and objs:
                 view.snippets.append(Snippet(tf.path, start, "\n".join(body), objs[0].ctx, "workflow"))

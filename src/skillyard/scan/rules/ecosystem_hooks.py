@@ -215,7 +215,7 @@ def _imitates(a: str, b: str) -> bool:
 
 def _go_replace(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or ("=>" not in tf.text and "-replace" not in tf.text):
+        if tf.role == "test" or "replace" not in tf.text or ("=>" not in tf.text and "-replace" not in tf.text):
             continue
         sum_off = _SUM_OFF.search(tf.text) is not None
         for n, row in enumerate(tf.rows, 1):

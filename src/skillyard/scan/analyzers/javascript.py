@@ -36,12 +36,12 @@ _ENV_DUMP = re.compile(
 )
 _NET = re.compile(
     r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bXMLHttpRequest\b|\bnew WebSocket\b|\bgot\s*\("
-    r"|\bnode-fetch\b|\bundici\b|\bnet\.connect\s*\(|\bsuperagent\b"
+    r"|\bnode-fetch\b|\bundici\b|\bnet\.connect\s*\(|\bsuperagent\b|\bdns\.(?:resolve\w*|lookup)\s*\("
 )
 # ``const h = require('https')`` / ``import * as h from "node:https"``: ``h.get(...)`` is a network call too
 _NET_ALIAS = re.compile(
-    r"\b(\w+)\s*=\s*require\(\s*['\"](?:node:)?(?:https?|http2|net|tls|dgram)['\"]\s*\)"
-    r"|\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['\"](?:node:)?(?:https?|http2|net|tls|dgram)['\"]"
+    r"\b(\w+)\s*=\s*require\(\s*['\"](?:node:)?(?:https?|http2|net|tls|dgram|dns(?:/promises)?)['\"]\s*\)"
+    r"|\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['\"](?:node:)?(?:https?|http2|net|tls|dgram|dns(?:/promises)?)['\"]"
 )
 _FS_READ = re.compile(r"\b(?:readFileSync|readFile|createReadStream|readdirSync|readdir|glob)\s*\(")
 _STR = re.compile(r"(['\"`])((?:\\.|(?!\1).){1,300})\1")
@@ -98,7 +98,9 @@ def analyse_javascript(view: SkillView) -> None:
         )
         net_alias = (
             re.compile(
-                r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(aliases))) + r")\.(?:get|request|connect)\s*\("
+                r"(?<![\w.])(?:"
+                + "|".join(map(re.escape, sorted(aliases)))
+                + r")\.(?:get|request|connect|send|resolve\w*|lookup)\s*\("
             )
             if aliases
             else None

@@ -87,7 +87,8 @@ def _rows(tf: TextFile, where: str, pick: re.Pattern[str] | None, follow: int = 
 _COMMAND_KEY = re.compile(r"\"command\"\s*:")
 # Vim/Neovim ``autocmd`` (and Lua ``nvim_create_autocmd``), Emacs ``add-hook``: code run on editor events
 _EDITOR_AUTO = re.compile(r"\bautocmd\b|\bnvim_create_autocmd\b|\(add-hook\b")
-_PTH_WRITE = re.compile(r"""['"][\w.-]*\.pth['"]""")
+# a .pth file, or sitecustomize.py/usercustomize.py (imported at every start too), written by a script
+_PTH_WRITE = re.compile(r"""['"][\w.-]*\.pth['"]|['"](?:site|user)customize\.py['"]""")
 _SITE = re.compile(r"site-packages|getsitepackages|getusersitepackages|USER_SITE|sysconfig\.get_path")
 
 
@@ -132,7 +133,7 @@ def _autorun(view: SkillView) -> Iterator[Hit]:
             continue
         low = tf.path.lower()
         text = tf.text
-        if ".pth" in text or low.endswith(".pth"):
+        if ".pth" in text or low.endswith(".pth") or "customize.py" in text:
             yield from _pth(tf)
         if low.endswith(".json"):
             if '"hooks"' in text and _AGENT_EVENTS.search(text):

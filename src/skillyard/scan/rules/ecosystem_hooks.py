@@ -10,7 +10,8 @@ moved on to the hooks of other toolchains, which run just as silently on ``cargo
 - SC025: a shipped ``.npmrc``/``.yarnrc``/``pip.conf``/requirements file, or a pip/npm command, points the package
   registry at a host that imitates the official one (``registry.npmjs-mirror.top``, ``pypi-mirror.*``), at a raw
   IP, or switches TLS verification off for it: every package then comes from whoever runs that host. A Go
-  ``replace`` directive that swaps a module for a copy under a look-alike owner is the same attack on one module.
+  ``replace`` directive that swaps a module for a copy under a look-alike owner is the same attack on one module,
+  and a ``GOPROXY`` on a host imitating the Go module proxy the same attack on all of them.
 """
 
 from __future__ import annotations
@@ -233,9 +234,36 @@ def _go_replace(view: SkillView) -> Iterator[Hit]:
                       f"{extra}", snippet(row), objs[0].ctx if objs else SCRIPT)  # fmt: skip
 
 
+_GOPROXY = re.compile(r"\bGOPROXY\s*[=:]\s*[\"']?(?P<v>[^\s\"'`]+)", re.IGNORECASE)
+_GO_OFFICIAL = ("proxy.golang.org", "goproxy.io", "goproxy.cn", "mirrors.aliyun.com", "mirrors.tencent.com")
+_GO_IMITATES = re.compile(r"golang|goproxy|gomod|go-?proxy|proxy\.go")
+
+
+def _go_proxy(view: SkillView) -> Iterator[Hit]:
+    """GOPROXY pointed at a host dressed up as the Go module proxy (or a raw IP / paste / tunnel host)."""
+    for tf in view.files:
+        if tf.role == "test" or "goproxy" not in tf.lower:
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _GOPROXY.search(row) if "goproxy" in row.lower() else None
+            for url in re.split(r"[,|]", m.group("v")) if m else ():
+                host = host_of(url if "://" in url else "https://" + url)
+                if not host or "." not in host or _templated(url) or "$" in url:
+                    continue
+                cls = host_class(url)
+                if cls == "local" or any(host == o or host.endswith("." + o) for o in _GO_OFFICIAL):
+                    continue
+                if cls in ("ip", "paste", "exfil", "shortener") or _GO_IMITATES.search(host):
+                    objs = tf.line_objs(n) if tf.lang == "markdown" else []
+                    why = f"points the Go module proxy at {host} (imitates the official proxy, or a throwaway host)"
+                    yield Hit("SC025", tf.path, n, why, snippet(row), objs[0].ctx if objs else SCRIPT)
+                    break
+
+
 def _sources(view: SkillView) -> Iterator[Hit]:
     yield from _registry(view)
     yield from _go_replace(view)
+    yield from _go_proxy(view)
 
 
 RULES = [

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class
-from skillyard.scan.analyzers.view import SkillView, TextFile
-from skillyard.scan.context import SCRIPT
+from skillyard.scan.analyzers.view import PS_LANGS, SkillView, TextFile
+from skillyard.scan.context import SCRIPT, Context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
 # -- SC020 ----------------------------------------------------------------------------------------------------
@@ -298,7 +298,10 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
                     tf.line_objs(n)[0].ctx if tf.line_objs(n) else None,
                     sev,
                 )
-        if tf.lang == "powershell" and ("+" in tf.text or "[char]" in low or "frombase64string" in low):
+        ps = tf.lang == "powershell" or (
+            tf.lang == "markdown" and ("powershell" in low or "pwsh" in low or "```ps" in low)
+        )
+        if ps and ("+" in tf.text or "[char]" in low or "frombase64string" in low):
             yield from _ps_pieces(tf)
         if tf.lang not in ("python", "javascript", "typescript"):
             continue
@@ -348,24 +351,37 @@ _PS_B64 = re.compile(r"FromBase64String\(\s*['\"]([A-Za-z0-9+/]{16,}={0,2})['\"]
 _PS_CODES = re.compile(r"\(\s*((?:\d{2,3}\s*,\s*){8,}\d{2,3})\s*\)")
 
 
+def _ps_rows(tf: TextFile) -> Iterator[tuple[int, str, Context]]:
+    """PowerShell lines: every line of a .ps1 file, or of a PowerShell fence in markdown (with its own context)."""
+    if tf.md is None:
+        yield from ((n, row, SCRIPT) for n, row in enumerate(tf.rows, 1))
+        return
+    for first, last, lang in tf.md.code_blocks():
+        if lang in PS_LANGS:
+            for n in range(first, last + 1):
+                objs = tf.line_objs(n)
+                if objs:
+                    yield n, tf.rows[n - 1], objs[0].ctx
+
+
 def _ps_pieces(tf: TextFile) -> Iterator[Hit]:
     chars = "[char]" in tf.lower
-    for n, row in enumerate(tf.rows, 1):
+    for n, row, ctx in _ps_rows(tf):
         for m in _PS_CONCAT.finditer(row) if "+" in row else ():
             name = "".join(re.findall(r"""['"]([\w.-]*)['"]""", m.group(0)))
             if name.lower() in _PS_SENSITIVE:
                 yield Hit("SC022", tf.path, n, f"assembles the name {name!r} from pieces so a scanner does not see it",
-                          snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
+                          snippet(row, m.start(), m.end()), ctx)  # fmt: skip
         for m in _PS_CODES.finditer(row) if chars else ():
             s = "".join(chr(int(x)) for x in re.findall(r"\d+", m.group(1)))
             if s.lower().startswith(("http://", "https://", "ftp://")):
                 yield Hit("SC022", tf.path, n, f"hides a URL in character codes ({s[:60]})",
-                          snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
+                          snippet(row, m.start(), m.end()), ctx)  # fmt: skip
         for m in _PS_B64.finditer(row) if "frombase64string" in row.lower() else ():
             s = _decode_ps(m.group(1))
             if s.lower().startswith(("http://", "https://", "ftp://")):
                 yield Hit("SC022", tf.path, n, f"hides a URL in base64 ({s[:60]})",
-                          snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
+                          snippet(row, m.start(), m.end()), ctx)  # fmt: skip
 
 
 def _parts(m: re.Match[str]) -> list[str]:

@@ -132,15 +132,39 @@ def _literal(expr: str, text: str, depth: int = 0) -> str | None:
 _PLACEHOLDER = re.compile(r"example\.(?:com|org|net)|\.test$|\.invalid$|\.local$|yourdomain|your-domain|company\.com")
 
 
+# ``to: [argv.to, 'keep@inbox.example']`` / ``sendmail(frm, [to, "x@y.z"], msg)``: the user's recipient plus a fixed one
+_TO_LIST = re.compile(
+    r"""\b(?:to|To|TO|to_addrs|recipients|Recipients)\b['"]?\]?\s*[:=]\s*\[(?P<a>[^\]\n]+)\]"""
+    r"""|\bsendmail\s*\(\s*[^,\n]+,\s*\[(?P<b>[^\]\n]+)\]"""
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _extra_recipient(row: str, declared: str) -> str:
+    m = _TO_LIST.search(row) if "[" in row and "@" in row else None
+    if m is None:
+        return ""
+    items = [x.strip() for x in (m.group("a") or m.group("b")).split(",") if x.strip()]
+    literal = [x[1:-1] for x in items if len(x) > 2 and x[0] == x[-1] and x[0] in "'\"" and _EMAIL.fullmatch(x[1:-1])]
+    if len(literal) == len(items):  # a fixed list of recipients, not the user's plus one
+        return ""
+    return next((a for a in literal if not _PLACEHOLDER.search(a.lower()) and a.lower() not in declared), "")
+
+
 def _mail_copy(view: SkillView) -> Iterator[Hit]:
     declared = ""
     for tf in _code_files(view):
-        if not re.search(r"\bb?cc\b", tf.lower) or not _MAIL_API.search(tf.text):
+        if not re.search(r"\bb?cc\b|\bto\b|to_addrs|recipients", tf.lower) or not _MAIL_API.search(tf.text):
             continue
         if not declared:  # the skill's own prose: SKILL.md, references, description
             prose = (f.lower for f in view.files if f.lang == "markdown")
             declared = " ".join([view.skill.description.lower(), *prose])
         for n, row in enumerate(tf.rows, 1):
+            extra = _extra_recipient(row, declared)
+            if extra:
+                yield Hit("E025", tf.path, n, f"adds a hard-coded address the skill never mentions to the recipients "
+                          f"({extra})", snippet(row), SCRIPT)  # fmt: skip
+                continue
             m = _BCC.search(row)
             if m is None:
                 continue

@@ -93,7 +93,9 @@ _SITE = re.compile(r"site-packages|getsitepackages|getusersitepackages|USER_SITE
 
 
 _PTH_EXEC = re.compile(r"""['"][^'"\n]*\b(?:exec|eval)\s*\(""")
-_DECODES = re.compile(r"\b(?:b64decode|b32decode|b85decode|a85decode|fromhex|unhexlify|decompress|codecs\.decode)\s*\(")
+_DECODES = re.compile(
+    r"\b(?:b64decode|b32decode|b85decode|a85decode|fromhex|unhexlify|decompress|codecs\.decode|marshal\.loads)\s*\("
+)
 _B64_BLOB = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
 
 
@@ -112,7 +114,15 @@ def _decoded_literals(text: str) -> str:
 
 def _pth(tf: TextFile) -> Iterator[Hit]:
     if tf.path.lower().endswith(".pth"):
-        yield from _rows(tf, ".pth start-up file (runs at every Python start)", re.compile(r"^\s*import\b"))
+        where = ".pth start-up file (runs at every Python start)"
+        hits = list(_rows(tf, where, re.compile(r"^\s*import\b")))
+        yield from hits
+        for n, row in enumerate(tf.rows, 1) if not hits else ():
+            # exec()/eval() of decoded or decompressed data however it is spelled (zlib, marshal, codecs, ...)
+            if row.lstrip().startswith("import") and re.search(r"\b(?:exec|eval)\s*\(", row) and _DECODES.search(row):
+                yield Hit(
+                    "PE024", tf.path, n, f"{where} decodes a hidden payload and evaluates it", snippet(row), SCRIPT
+                )
         return
     if not _PTH_WRITE.search(tf.text) or not _SITE.search(tf.text):
         return

@@ -22,6 +22,7 @@ test               0.2     tests/ and fixtures/ - data, not behaviour
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -146,3 +147,50 @@ def base_context(role: str) -> Context:
 def documentation(reason: str) -> Context:
     """A documentation context, with the reason it was recognised (heading or nearby words)."""
     return Context(ContextKind.DOCUMENTATION, reason)
+
+
+# A data/config file is configuration that runs (script weight, not reference) when it is a CI workflow, or when
+# SKILL.md tells the agent to put it in place: "Copy `templates/release.yml` to `.github/workflows/`", "Merge
+# `assets/config.toml` into `~/.codex/config.toml`". A template the agent installs acts like a bundled script.
+_GITHUB_CI = re.compile(r"^\s*runs-on\s*:", re.MULTILINE)
+_COMPOSITE = re.compile(r"^\s*using\s*:\s*['\"]?composite\b", re.MULTILINE)  # a composite action.yml
+_GITLAB_CI = re.compile(r"^\s*(?:-\s+)?(?:script|before_script)\s*:", re.MULTILINE)
+_GITLAB_TOP = re.compile(r"^(?:stages|image|default|variables|pipelines|workflow)\s*:", re.MULTILINE)
+_INSTALL_VERB = re.compile(
+    r"\b(?:copy|cp|merge|install|append|place|put|move|mv|drop|add|apply|write|save|paste)\b", re.IGNORECASE
+)
+_INSTALL_DEST = re.compile(r"~/|\$HOME|\.github/|%\w+%|\b(?:into|to|in)\s+(?:the\s+)?(?:user'?s?\s+)?[`\"'~./]")
+
+
+def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
+    """Data/config files of the skill (yaml/json/toml/ini...) that SKILL.md tells the agent to put in place."""
+    low = skill_md.lower()
+    out: set[str] = set()
+    if not any(ext in low for ext in _CONFIG_EXT):
+        return frozenset()
+    for path in paths:
+        if not path.lower().endswith(_CONFIG_EXT) or path.lower() not in low:
+            continue
+        for line in skill_md.splitlines():
+            i = line.lower().find(path.lower())
+            if i >= 0 and _INSTALL_VERB.search(line[:i]) and _INSTALL_DEST.search(line[i + len(path) :]):
+                out.add(path)
+                break
+    return frozenset(out)
+
+
+_CONFIG_EXT = (".yml", ".yaml", ".json", ".toml", ".ini", ".cfg", ".conf")
+
+
+def is_ci_workflow(path: str, text: str) -> bool:
+    """A GitHub Actions / GitLab CI style workflow, recognised by content wherever it sits."""
+    if not path.lower().endswith((".yml", ".yaml")):
+        return False
+    if "steps:" in text and (_GITHUB_CI.search(text) or _COMPOSITE.search(text)):
+        return True
+    return "script:" in text and _GITLAB_CI.search(text) is not None and _GITLAB_TOP.search(text) is not None
+
+
+def runs_as_config(path: str, text: str, installed: frozenset[str]) -> bool:
+    """This data file is configuration that runs: a CI workflow, or a file SKILL.md has the agent install."""
+    return path in installed or is_ci_workflow(path, text)

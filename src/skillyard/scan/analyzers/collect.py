@@ -13,7 +13,7 @@ from typing import Any
 
 from skillyard.scan.analyzers.markdown import INLINE_CODE
 from skillyard.scan.analyzers.view import PS_LANGS, SHELL_LANGS, WINDOW, Fact, SkillView, Snippet
-from skillyard.scan.context import METADATA
+from skillyard.scan.context import METADATA, is_ci_workflow
 
 _CMDLIKE = re.compile(
     r"\b(curl|wget|bash|sh|zsh|base64|iex|iwr|powershell|python3?|eval|nc|chmod|sudo|unzip|7z|npm|npx|pip3?|brew|apt|apt-get"
@@ -84,9 +84,46 @@ def _npm_hooks(view: SkillView) -> None:
             view.snippets.append(Snippet(tf.path, line, cmd, objs[0].ctx, "manifest"))
 
 
+_ITEM = re.compile(r"^\s*-\s+(.*)$")
+_RUN_KEY = re.compile(r"^(?P<ind>\s*)(?:-\s+)?(?:run|script|before_script|after_script)\s*:\s*(?P<rest>.*)$")
+
+
+def _workflow_steps(view: SkillView) -> None:
+    """``run:`` steps of CI workflows (GitHub Actions, GitLab ``script:``) as shell snippets: they run in CI."""
+    for tf in view.files:
+        if (
+            not tf.deep
+            or ("steps:" not in tf.text and "script:" not in tf.text)
+            or not is_ci_workflow(tf.path, tf.text)
+        ):
+            continue
+        rows = tf.rows
+        for n, row in enumerate(rows, 1):
+            m = _RUN_KEY.match(row)
+            if m is None:
+                continue
+            rest = m.group("rest").strip()
+            if rest and rest[0] not in "|>":
+                start, body = n, [rest.strip("'\"")]
+            else:
+                ind = len(m.group("ind"))
+                start, body = n + 1, []
+                for nxt in rows[n:]:
+                    if nxt.strip() and len(nxt) - len(nxt.lstrip()) <= ind:
+                        break
+                    # GitLab lists commands as ``- cmd`` items (one line each, or ``- |`` with a block below)
+                    item = _ITEM.match(nxt)
+                    body.append("" if item and item.group(1) in ("|", ">", "|-", ">-") else
+                                item.group(1).strip("'\"") if item else nxt)  # fmt: skip
+            objs = tf.line_objs(start)
+            if body and objs:
+                view.snippets.append(Snippet(tf.path, start, "\n".join(body), objs[0].ctx, "workflow"))
+
+
 def collect_snippets(view: SkillView) -> None:
     """Fill ``view.snippets`` (and ``meta.*`` facts for install metadata)."""
     _npm_hooks(view)
+    _workflow_steps(view)
     for tf in view.files:
         if tf.lang in ("shell", "powershell"):
             head = tf.line_objs(1)

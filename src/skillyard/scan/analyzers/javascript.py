@@ -29,7 +29,6 @@ _SPLIT_WORD = re.compile(r"\[\s*([\"'])[a-z]{1,4}\1\s*(?:,\s*([\"'])[a-z]{1,4}\2
 _THEN_EXEC = re.compile(
     r"\.then\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*[{(]?\s*(?:\w+\.)?(?:exec|execSync|spawn|spawnSync|eval|Function)\s*\(\s*\1\b"
 )
-_AWAIT_NET = re.compile(r"\b(?:const|let|var)\s+(\w+)\s*=\s*await\s+[^;\n]*\b(?:fetch|axios|got|request)\b")
 _ENV = re.compile(r"\bprocess\.env\b|\bDeno\.env\b|\bBun\.env\b|import\.meta\.env\b")
 _ENV_DUMP = re.compile(
     r"JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys|assign)\(\s*(?:\{\}\s*,\s*)?"
@@ -37,11 +36,52 @@ _ENV_DUMP = re.compile(
 )
 _NET = re.compile(
     r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bXMLHttpRequest\b|\bnew WebSocket\b|\bgot\s*\("
-    r"|\bnode-fetch\b|\bundici\b|\bnet\.connect\s*\(|\bsuperagent\b"
+    r"|\bnode-fetch\b|\bundici\b|\bnet\.connect\s*\(|\bsuperagent\b|\bdns\.(?:resolve\w*|lookup)\s*\("
+)
+# ``const h = require('https')`` / ``import * as h from "node:https"``: ``h.get(...)`` is a network call too
+_NET_ALIAS = re.compile(
+    r"\b(\w+)\s*=\s*require\(\s*['\"](?:node:)?(?:https?|http2|net|tls|dgram|dns(?:/promises)?)['\"]\s*\)"
+    r"|\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['\"](?:node:)?(?:https?|http2|net|tls|dgram|dns(?:/promises)?)['\"]"
 )
 _FS_READ = re.compile(r"\b(?:readFileSync|readFile|createReadStream|readdirSync|readdir|glob)\s*\(")
 _STR = re.compile(r"(['\"`])((?:\\.|(?!\1).){1,300})\1")
 _URL = re.compile(r"https?://[^\s'\"`)]+")
+
+
+# Names holding a network response: ``const r = await fetch(u)``, then anything assigned from them
+# (``const meta = await r.json()``, ``const {patch} = meta``). A code or command sink given one runs remote code.
+_ASSIGN = re.compile(r"\b(?:const|let|var)\s+(?:(\w+)|\{([^}]*)\})\s*=\s*([^;\n]+)")
+_FETCHES = re.compile(r"\b(?:fetch|axios(?:\.\w+)?|got|request|needle|superagent)\s*\(")
+_CODE_SINK = re.compile(r"(?<![\w$.])(?:eval|Function)\s*\(|\bnew\s+Function\s*\(|\bvm\.runIn\w*Context\s*\(")
+_CMD_SINK = re.compile(r"(?<![\w$.])(?:exec|execSync|spawn|spawnSync)\s*\(|\b(?:child_process|cp|childProcess)\."
+                       r"(?:exec|execSync|spawn|spawnSync)\s*\(")  # fmt: skip
+
+
+def _remote_runs(text: str, spawns: bool) -> list[tuple[int, str]]:
+    """Offsets and evidence of eval/Function (or, with child_process, exec/spawn) of a network response."""
+    if "await" not in text and ".then" not in text:
+        return []
+    tainted: set[str] = set()
+    assigns = [(m.group(1) or m.group(2), m.group(3)) for m in _ASSIGN.finditer(text)]
+    for _ in range(3):
+        for names, rhs in assigns:
+            words = set(re.findall(r"[A-Za-z_$][\w$]*", rhs))
+            if _FETCHES.search(rhs) or words & tainted:
+                tainted.update(n.split(":")[-1].strip() for n in names.split(",") if n.strip())
+    tainted.discard("")
+    if not tainted:
+        return []
+    out = []
+    for rx in (_CODE_SINK, _CMD_SINK) if spawns else (_CODE_SINK,):
+        for m in rx.finditer(text):
+            args = text[m.end() : m.end() + 200].split(")", 1)[0]
+            # a command sink counts only when it is handed the response itself (``exec(body.cmd)``), not a
+            # command line that merely interpolates a fetched value (``exec(`git clone ${repo.url}`)``)
+            if rx is _CMD_SINK and not re.fullmatch(r"\s*[A-Za-z_$][\w$.\[\]'\"]*\s*(?:,.*)?", args):
+                continue
+            if set(re.findall(r"[A-Za-z_$][\w$]*", args)) & tainted:
+                out.append((m.start(), text[m.start() : m.end() + len(args) + 1][:200]))
+    return out
 
 
 def analyse_javascript(view: SkillView) -> None:
@@ -51,7 +91,22 @@ def analyse_javascript(view: SkillView) -> None:
             continue
         reads: list[Fact] = []
         sends: list[Fact] = []
+        aliases = (
+            {a for pair in _NET_ALIAS.findall(tf.text) for a in pair if a}
+            if "require" in tf.text or ("import" in tf.text)
+            else set()
+        )
+        net_alias = (
+            re.compile(
+                r"(?<![\w.])(?:"
+                + "|".join(map(re.escape, sorted(aliases)))
+                + r")\.(?:get|request|connect|send|resolve\w*|lookup)\s*\("
+            )
+            if aliases
+            else None
+        )
         networked = bool(_NET.search(tf.text) or re.search(r"\bhttps?\.get\s*\(", tf.text))
+        networked = networked or bool(net_alias and net_alias.search(tf.text))
         spawns = bool(_EXEC.search(tf.text))
         for ln in tf.lines:
             t = ln.text
@@ -105,26 +160,26 @@ def analyse_javascript(view: SkillView) -> None:
                     f = Fact("js.secret_read", tf.path, ln.lineno, f"reads {k} location", ln.ctx, s[:200], k)
                     view.facts.append(f)
                     reads.append(f)
-            if _NET.search(t):
+            if _NET.search(t) or (net_alias is not None and net_alias.search(t)):
                 urls = _URL.findall(t)
                 f = Fact("js.network", tf.path, ln.lineno, "network request", ln.ctx, s[:200], urls[0] if urls else "")
                 view.facts.append(f)
                 sends.append(f)
-        if networked and spawns:
-            for m in _AWAIT_NET.finditer(tf.text):
-                run = re.search(
-                    r"\b(?:exec|execSync|spawn|spawnSync|eval|Function)\s*\(\s*" + re.escape(m.group(1)) + r"\b",
-                    tf.text[m.end() :],
-                )
-                if run is not None:
-                    line = tf.text.count("\n", 0, m.end() + run.start()) + 1
-                    ctx = tf.lines[min(line, len(tf.lines)) - 1].ctx if tf.lines else None
-                    if ctx is not None:
-                        view.facts.append(
-                            Fact(
-                                "js.obf_exec", tf.path, line, "runs a network response as a command", ctx, run.group(0)
-                            )
+        if networked:
+            for off, ev in _remote_runs(tf.text, spawns):
+                line = tf.text.count("\n", 0, off) + 1
+                objs = tf.line_objs(line)
+                if objs:
+                    view.facts.append(
+                        Fact(
+                            "js.obf_exec",
+                            tf.path,
+                            line,
+                            "runs a network response as code or a command",
+                            objs[0].ctx,
+                            ev,
                         )
+                    )
         strong = [r for r in reads if r.kind in ("js.secret_read", "js.env_dump")]
         if strong and sends:
             r, s2 = strong[0], sends[0]

@@ -78,6 +78,8 @@ EXEC_SINKS = frozenset(
         "asyncio.create_subprocess_exec",
     }
 )
+# Builtins that run a Python code string (``compile`` only builds it, but its result goes to one of the others).
+_CODE_SINKS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval"})
 DECODERS = frozenset(
     {
         "b64decode",
@@ -348,6 +350,10 @@ class _FileAnalysis:
             if isinstance(n, ast.Call):
                 fn = dotted(n.func)
                 leaf = fn.rsplit(".", 1)[-1]
+                if fn in _CODE_SINKS and n.args and self.kind_of(n.args[0], tainted) == "remote":
+                    # ``exec(compile(json.load(resp)["migration"], ...))``: code received from the network
+                    self.fact("py.obf_exec", n, f"{fn}() of code received from the network", ast.unparse(n)[:120])
+                    continue
                 sink = "network" if (fn in NET_SINKS or leaf in NET_SINKS) else ("exec" if fn in EXEC_SINKS else None)
                 if sink is None:
                     continue

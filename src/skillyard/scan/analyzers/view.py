@@ -33,7 +33,9 @@ from skillyard.scan.context import (
     ContextKind,
     base_context,
     file_role,
+    installed_configs,
     is_dependency_manifest,
+    runs_as_config,
 )
 from skillyard.scan.options import ScanOptions
 
@@ -435,6 +437,8 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
     view = SkillView(skill=skill, options=options)
     claim = f"{skill.name} {skill.description}"
     view.security_topic = bool(SECURITY_TOPIC.search(claim))
+    md_file = next((f for f in skill.files if f.path == "SKILL.md" and f.text), None)
+    installed = installed_configs(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
     for f in skill.files:
         kind = classify_binary(f.path, f.data)
         if kind is not None:
@@ -472,7 +476,8 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
             if role == "test":
                 make = _rows_maker(f.path, rows, "code", lang, TEST, role)
             elif lang in ("text", "json", "yaml", "toml"):
-                ctx = base_context(role if role != "script" or is_dependency_manifest(f.path) else "reference")
+                runs = is_dependency_manifest(f.path) or runs_as_config(f.path, text, installed)
+                ctx = base_context("script" if runs else "reference" if role == "script" else role)
                 make = _rows_maker(f.path, rows, "prose", lang, ctx, role)
             else:
                 base = base_context(role)

@@ -14,6 +14,8 @@ droppers put a download piped into a shell or an encoded payload handed to ``eva
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterator
 
@@ -65,27 +67,69 @@ def _bad_command(cmd: str) -> tuple[str, Severity] | None:
     return None if worst is None else ("fetches code from the network and runs it", worst)
 
 
-def _rows(tf: TextFile, where: str, pick: re.Pattern[str] | None) -> Iterator[Hit]:
+def _rows(tf: TextFile, where: str, pick: re.Pattern[str] | None, follow: int = 0) -> Iterator[Hit]:
+    """Each picked row (with the ``follow`` rows after it, for a callback written over several lines)."""
     for n, row in enumerate(tf.rows, 1):
         if pick is not None and not pick.search(row):
             continue
-        bad = _bad_command(row)
+        window = [row]
+        for nxt in tf.rows[n : n + follow]:
+            if pick is not None and pick.search(nxt):  # the next hook starts: it is judged on its own
+                break
+            window.append(nxt)
+        bad = _bad_command(" ".join(window))
         if bad is not None:
-            yield Hit("PE024", tf.path, n, f"{where} {bad[0]}", snippet(row), SCRIPT, bad[1])
+            # in markdown the line's own context applies (a security skill quoting a hook under "Red flags")
+            objs = tf.line_objs(n) if tf.lang == "markdown" else []
+            yield Hit("PE024", tf.path, n, f"{where} {bad[0]}", snippet(row), objs[0].ctx if objs else SCRIPT, bad[1])
 
 
 _COMMAND_KEY = re.compile(r"\"command\"\s*:")
-_PTH_WRITE = re.compile(r"""['"][\w.-]*\.pth['"]""")
+# Vim/Neovim ``autocmd`` (and Lua ``nvim_create_autocmd``), Emacs ``add-hook``: code run on editor events
+_EDITOR_AUTO = re.compile(r"\bautocmd\b|\bnvim_create_autocmd\b|\(add-hook\b")
+# a .pth file, or sitecustomize.py/usercustomize.py (imported at every start too), written by a script
+_PTH_WRITE = re.compile(r"""['"][\w.-]*\.pth['"]|['"](?:site|user)customize\.py['"]""")
 _SITE = re.compile(r"site-packages|getsitepackages|getusersitepackages|USER_SITE|sysconfig\.get_path")
+
+
+_PTH_EXEC = re.compile(r"""['"][^'"\n]*\b(?:exec|eval)\s*\(""")
+_DECODES = re.compile(
+    r"\b(?:b64decode|b32decode|b85decode|a85decode|fromhex|unhexlify|decompress|codecs\.decode|marshal\.loads)\s*\("
+)
+_B64_BLOB = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
+
+
+def _decoded_literals(text: str) -> str:
+    """Base64 blobs of the file decoded (printable UTF-8 only), one per line, to look for fetch-and-run inside."""
+    out = []
+    for blob in _B64_BLOB.findall(text) if "b64decode" in text else ():
+        try:
+            s = base64.b64decode(blob + "=" * (-len(blob) % 4)).decode("utf-8")
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            continue
+        if s.isprintable():
+            out.append(s)
+    return "\n".join(out)
 
 
 def _pth(tf: TextFile) -> Iterator[Hit]:
     if tf.path.lower().endswith(".pth"):
-        yield from _rows(tf, ".pth start-up file (runs at every Python start)", re.compile(r"^\s*import\b"))
+        where = ".pth start-up file (runs at every Python start)"
+        hits = list(_rows(tf, where, re.compile(r"^\s*import\b")))
+        yield from hits
+        for n, row in enumerate(tf.rows, 1) if not hits else ():
+            # exec()/eval() of decoded or decompressed data however it is spelled (zlib, marshal, codecs, ...)
+            if row.lstrip().startswith("import") and re.search(r"\b(?:exec|eval)\s*\(", row) and _DECODES.search(row):
+                yield Hit(
+                    "PE024", tf.path, n, f"{where} decodes a hidden payload and evaluates it", snippet(row), SCRIPT
+                )
         return
     if not _PTH_WRITE.search(tf.text) or not _SITE.search(tf.text):
         return
-    bad = _bad_command(tf.text)
+    bad = _bad_command(tf.text) or _bad_command(_decoded_literals(tf.text))
+    if bad is None and _PTH_EXEC.search(tf.text) and _DECODES.search(tf.text):
+        # the line written runs exec()/eval() of something the script decoded first
+        bad = "decodes a hidden payload and evaluates it", Severity.HIGH
     if bad is None:
         return
     n = next((i for i, r in enumerate(tf.rows, 1) if _PTH_WRITE.search(r)), 1)
@@ -99,7 +143,7 @@ def _autorun(view: SkillView) -> Iterator[Hit]:
             continue
         low = tf.path.lower()
         text = tf.text
-        if ".pth" in text or low.endswith(".pth"):
+        if ".pth" in text or low.endswith(".pth") or "customize.py" in text:
             yield from _pth(tf)
         if low.endswith(".json"):
             if '"hooks"' in text and _AGENT_EVENTS.search(text):
@@ -108,6 +152,8 @@ def _autorun(view: SkillView) -> Iterator[Hit]:
                 yield from _rows(tf, "editor task that runs when the folder opens", _COMMAND_KEY)
         elif ("Match" in text and "exec" in text) or "ProxyCommand" in text or "LocalCommand" in text:
             yield from _rows(tf, "ssh configuration (runs on every ssh)", _SSH_AUTO)
+        if "autocmd" in text or "add-hook" in text:
+            yield from _rows(tf, "editor autocommand (runs when files are opened or saved)", _EDITOR_AUTO, 4)
 
 
 # -- PE025 ----------------------------------------------------------------------------------------------------

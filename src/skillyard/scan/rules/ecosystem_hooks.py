@@ -9,7 +9,9 @@ moved on to the hooks of other toolchains, which run just as silently on ``cargo
   it. Official installer hosts are not reported; GitHub-hosted code is medium.
 - SC025: a shipped ``.npmrc``/``.yarnrc``/``pip.conf``/requirements file, or a pip/npm command, points the package
   registry at a host that imitates the official one (``registry.npmjs-mirror.top``, ``pypi-mirror.*``), at a raw
-  IP, or switches TLS verification off for it: every package then comes from whoever runs that host.
+  IP, or switches TLS verification off for it: every package then comes from whoever runs that host. A Go
+  ``replace`` directive that swaps a module for a copy under a look-alike owner is the same attack on one module,
+  and a ``GOPROXY`` on a host imitating the Go module proxy the same attack on all of them.
 """
 
 from __future__ import annotations
@@ -65,17 +67,31 @@ def _worst_url(text: str) -> tuple[str, Severity] | None:
     return best
 
 
+# ``format!("https://{}.xyz/s.sh", host)`` piped into a shell, where ``host`` is not read from the environment
+# (``env::var``, ``ENV[...]``): the host is spelled in pieces inside the hook itself, which only hides it.
+_PIPED = re.compile(r"\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b")
+_FROM_ENV = re.compile(r"\benv::var|\benv!\s*\(|\boption_env!|\bENV\s*\[|\bENV\.fetch|\bgetenv\b")
+
+
+def _assembled_host(text: str) -> tuple[str, Severity] | None:
+    if _FROM_ENV.search(text) or not _PIPED.search(text):
+        return None
+    url = next((u for u in URL.findall(text) if _templated(u)), None)
+    return None if url is None else (url, Severity.HIGH)
+
+
 def _native_hook(tf: TextFile, name: str) -> Iterator[Hit]:
     text = tf.text
     if "://" not in text or not _FETCH.search(text) or not _RUN.search(text):
         return
-    found = _worst_url(text)
+    found = _worst_url(text) or _assembled_host(text)
     if found is None:
         return
     url, sev = found
     n = next((i for i, r in enumerate(tf.rows, 1) if url in r), 1)
     what = {"build.rs": "cargo build script", "extconf.rb": "gem native-extension hook"}.get(name, "gem build hook")
-    yield Hit("SC024", tf.path, n, f"{what} fetches code from {host_of(url)} and runs it at build/install time",
+    where = "a host assembled in the hook" if _templated(url) else host_of(url)
+    yield Hit("SC024", tf.path, n, f"{what} fetches code from {where} and runs it at build/install time",
               snippet(tf.rows[n - 1]), SCRIPT, sev)  # fmt: skip
 
 
@@ -165,6 +181,91 @@ def _registry(view: SkillView) -> Iterator[Hit]:
             yield Hit("SC025", tf.path, n, f"points the package registry at {host} ({why})", snippet(row), SCRIPT)
 
 
+# Go: a ``replace`` directive (go.mod, ``go mod edit -replace``) that swaps a module for one published by an owner
+# whose name imitates the original's (``github.com/spf13/cobra => github.com/spf13-cobra/cobra``,
+# ``golang.org/x/net => github.com/golang-net-mirror/net``). A fork by the user's own organisation or a local path is
+# not reported. Turning the checksum database off (``GONOSUMDB=*``, ``GOSUMDB=off``) is named as an aggravation.
+_MOD = r"[a-z0-9][\w.-]*\.[a-z]{2,}(?:/[\w.~-]+)+"
+_GO_REPLACE = re.compile(
+    rf"^\s*(?:replace\s+)?(?P<a>{_MOD})(?:\s+v[\w.+-]+)?\s*=>\s*(?P<b>{_MOD})(?:\s+v[\w.+-]+)?\s*$"
+    rf"|-replace[= ]\s*(?P<a2>{_MOD})(?:@[\w.+-]+)?=(?P<b2>{_MOD})",
+    re.IGNORECASE,
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com")
+_SUM_OFF = re.compile(r"\bGOSUMDB\s*=\s*['\"]?off\b|\bGONOSUMDB\s*=\s*['\"]?\*|\bGONOSUMCHECK\s*=\s*['\"]?1"
+                      r"|\bGOFLAGS\s*=[^\n]*-insecure\b|\bGOINSECURE\s*=\s*['\"]?\*")  # fmt: skip
+
+
+def _owner(path: str) -> tuple[set[str], str]:
+    """Owner names and last element: {spf13}/cobra for github.com/spf13/cobra, {google, golang}/grpc for
+    google.golang.org/grpc (a vanity host's labels stand for the owner)."""
+    parts = path.lower().split("/")
+    host = parts[0]
+    if host in _CODE_HOSTS and len(parts) > 2:
+        return {parts[1]}, parts[-1].removesuffix(".git")
+    return {x for x in host.split(".")[:-1] if len(x) >= 3 and x not in ("www", "pkg")}, parts[-1]
+
+
+def _imitates(a: str, b: str) -> bool:
+    (oa, ra), (ob, rb) = _owner(a), _owner(b)
+    if oa & ob or not (ra == rb or ra in rb):
+        return False
+    squash = [x.replace("-", "").replace("_", "") for x in ob]
+    return any(len(o) >= 3 and any(o.replace("-", "").replace("_", "") in x for x in squash) for o in oa)
+
+
+def _go_replace(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or "replace" not in tf.text or ("=>" not in tf.text and "-replace" not in tf.text):
+            continue
+        sum_off = _SUM_OFF.search(tf.text) is not None
+        for n, row in enumerate(tf.rows, 1):
+            if "=>" not in row and "-replace" not in row:
+                continue
+            m = _GO_REPLACE.search(row.strip().strip("`"))
+            if m is None:
+                continue
+            a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
+            if not _imitates(a, b):
+                continue
+            extra = " with the checksum database switched off" if sum_off else ""
+            objs = tf.line_objs(n) if tf.lang == "markdown" else []
+            yield Hit("SC025", tf.path, n, f"replaces Go module {a} with {b}, published under a look-alike owner"
+                      f"{extra}", snippet(row), objs[0].ctx if objs else SCRIPT)  # fmt: skip
+
+
+_GOPROXY = re.compile(r"\bGOPROXY\s*[=:]\s*[\"']?(?P<v>[^\s\"'`]+)", re.IGNORECASE)
+_GO_OFFICIAL = ("proxy.golang.org", "goproxy.io", "goproxy.cn", "mirrors.aliyun.com", "mirrors.tencent.com")
+_GO_IMITATES = re.compile(r"golang|goproxy|gomod|go-?proxy|proxy\.go")
+
+
+def _go_proxy(view: SkillView) -> Iterator[Hit]:
+    """GOPROXY pointed at a host dressed up as the Go module proxy (or a raw IP / paste / tunnel host)."""
+    for tf in view.files:
+        if tf.role == "test" or "goproxy" not in tf.lower:
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _GOPROXY.search(row) if "goproxy" in row.lower() else None
+            for url in re.split(r"[,|]", m.group("v")) if m else ():
+                host = host_of(url if "://" in url else "https://" + url)
+                if not host or "." not in host or _templated(url) or "$" in url:
+                    continue
+                cls = host_class(url)
+                if cls == "local" or any(host == o or host.endswith("." + o) for o in _GO_OFFICIAL):
+                    continue
+                if cls in ("ip", "paste", "exfil", "shortener") or _GO_IMITATES.search(host):
+                    objs = tf.line_objs(n) if tf.lang == "markdown" else []
+                    why = f"points the Go module proxy at {host} (imitates the official proxy, or a throwaway host)"
+                    yield Hit("SC025", tf.path, n, why, snippet(row), objs[0].ctx if objs else SCRIPT)
+                    break
+
+
+def _sources(view: SkillView) -> Iterator[Hit]:
+    yield from _registry(view)
+    yield from _go_replace(view)
+    yield from _go_proxy(view)
+
+
 RULES = [
     Rule(
         "SC024",
@@ -181,15 +282,17 @@ RULES = [
     ),
     Rule(
         "SC025",
-        "Package registry redirected to a look-alike host",
+        "Package registry or Go module redirected to a look-alike",
         Family.SUPPLY_CHAIN,
         Severity.HIGH,
         0.8,
         "An .npmrc, pip configuration, requirements file or install command that sends every package request to a "
         "host dressed up as the official registry (or a raw IP, or with TLS checks off) lets that host substitute "
-        "any package the user installs afterwards.",
-        "Use the official registry, or your organisation's documented mirror, with TLS verification on.",
-        _registry,
+        "any package the user installs afterwards. A go.mod replace directive that swaps a popular module for a "
+        "copy under a look-alike owner (spf13-cobra/cobra for spf13/cobra) does the same to one dependency.",
+        "Use the official registry, or your organisation's documented mirror, with TLS verification on; replace "
+        "modules only with local paths or your own organisation's forks.",
+        _sources,
         mitre="T1195.001",
         capability="installs_software",
     ),

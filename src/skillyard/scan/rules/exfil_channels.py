@@ -99,23 +99,76 @@ def _cred_copy(view: SkillView) -> Iterator[Hit]:
 
 _MAIL_API = re.compile(r"postmark|sendgrid|smtplib|nodemailer|mailgun|resend\.|sesv2|send_email|sendmail|"
                        r"mailersend|sparkpost|mailjet|/email\b|/mail/send", re.IGNORECASE)  # fmt: skip
-_BCC = re.compile(r"""\b(?:Bcc|bcc|BCC|Cc|cc)\b['"]?\]?\s*[:=]\s*(?P<v>(?:['"][^'"\n]*['"]\s*\+?\s*)+)""")
+_BCC = re.compile(r"""\b(?:Bcc|bcc|BCC|Cc|cc)\b['"]?\]?\s*[:=]\s*(?P<v>[^\n]+)""")
+_LIT = r"""(?:'[^'\n]*'|"[^"\n]*")"""
+_LITS = rf"""\[\s*{_LIT}(?:\s*,\s*{_LIT})*\s*,?\s*\]"""
+# 'a' + 'b' | ['a', 'b'].join('@') | '@'.join(['a', 'b']) | a NAME bound to one of these in the same file
+_TUPLE = rf"""\(\s*{_LIT}(?:\s*,\s*{_LIT})*\s*\)"""
+_JOINED = re.compile(rf"""^(?P<arr>{_LITS})\s*\.\s*join\s*\(\s*(?P<sep>{_LIT})\s*\)"""
+                     rf"""|^(?P<sep2>{_LIT})\s*\.\s*join\s*\(\s*(?P<arr2>{_LITS}|{_TUPLE})\s*\)""")  # fmt: skip
+_PIECE = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+_CONCAT = re.compile(rf"""^{_LIT}(?:\s*\+\s*{_LIT})*""")
+
+
+def _literal(expr: str, text: str, depth: int = 0) -> str | None:
+    """The constant string an expression spells (literals glued with + or .join, or a name bound to one)."""
+    expr = expr.strip()
+    m = _JOINED.match(expr)
+    if m is not None:
+        parts = _PIECE.findall(m.group("arr") or m.group("arr2"))
+        sep = (m.group("sep") or m.group("sep2"))[1:-1]
+        return sep.join(a or b for a, b in parts)
+    m = _CONCAT.match(expr)
+    if m is not None:
+        return "".join(a or b for a, b in _PIECE.findall(m.group(0)))
+    name = re.match(r"[A-Za-z_$][\w$]*(?=\s*(?:[,;})\]]|$))", expr)
+    if name is not None and depth == 0:
+        bound = re.search(rf"(?m)^\s*(?:const\s+|let\s+|var\s+)?{re.escape(name.group(0))}\s*=\s*([^;\n]+)", text)
+        if bound is not None:
+            return _literal(bound.group(1), text, 1)
+    return None
+
+
 _PLACEHOLDER = re.compile(r"example\.(?:com|org|net)|\.test$|\.invalid$|\.local$|yourdomain|your-domain|company\.com")
+
+
+# ``to: [argv.to, 'keep@inbox.example']`` / ``sendmail(frm, [to, "x@y.z"], msg)``: the user's recipient plus a fixed one
+_TO_LIST = re.compile(
+    r"""\b(?:to|To|TO|to_addrs|recipients|Recipients)\b['"]?\]?\s*[:=]\s*\[(?P<a>[^\]\n]+)\]"""
+    r"""|\bsendmail\s*\(\s*[^,\n]+,\s*\[(?P<b>[^\]\n]+)\]"""
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _extra_recipient(row: str, declared: str) -> str:
+    m = _TO_LIST.search(row) if "[" in row and "@" in row else None
+    if m is None:
+        return ""
+    items = [x.strip() for x in (m.group("a") or m.group("b")).split(",") if x.strip()]
+    literal = [x[1:-1] for x in items if len(x) > 2 and x[0] == x[-1] and x[0] in "'\"" and _EMAIL.fullmatch(x[1:-1])]
+    if len(literal) == len(items):  # a fixed list of recipients, not the user's plus one
+        return ""
+    return next((a for a in literal if not _PLACEHOLDER.search(a.lower()) and a.lower() not in declared), "")
 
 
 def _mail_copy(view: SkillView) -> Iterator[Hit]:
     declared = ""
     for tf in _code_files(view):
-        if not re.search(r"\bb?cc\b", tf.lower) or not _MAIL_API.search(tf.text):
+        if not re.search(r"\bb?cc\b|\bto\b|to_addrs|recipients", tf.lower) or not _MAIL_API.search(tf.text):
             continue
         if not declared:  # the skill's own prose: SKILL.md, references, description
             prose = (f.lower for f in view.files if f.lang == "markdown")
             declared = " ".join([view.skill.description.lower(), *prose])
         for n, row in enumerate(tf.rows, 1):
+            extra = _extra_recipient(row, declared)
+            if extra:
+                yield Hit("E025", tf.path, n, f"adds a hard-coded address the skill never mentions to the recipients "
+                          f"({extra})", snippet(row), SCRIPT)  # fmt: skip
+                continue
             m = _BCC.search(row)
             if m is None:
                 continue
-            addr = "".join(re.findall(r"""['"]([^'"\n]*)['"]""", m.group("v"))).strip()
+            addr = (_literal(m.group("v"), tf.text) or "").strip()
             if not re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", addr) or _PLACEHOLDER.search(addr.lower()):
                 continue
             if addr.lower() in declared:

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class
-from skillyard.scan.analyzers.view import SkillView, TextFile
-from skillyard.scan.context import SCRIPT
+from skillyard.scan.analyzers.view import PS_LANGS, SkillView, TextFile
+from skillyard.scan.context import SCRIPT, Context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
 # -- SC020 ----------------------------------------------------------------------------------------------------
@@ -51,6 +51,10 @@ _DOWNLOAD_RUN = re.compile(
     r"\b(?:curl|wget)\b[^\n]*?(?P<url>(?:https?://|\b\d{1,3}(?:\.\d{1,3}){3})[^\s\"')]*)[^\n]*?"
     r"(?:\s-O\s*|\s-o\s*|>\s*)(?P<dst>\S+)[^\n]*?(?:&&|;)\s*(?:chmod\s+(?:\+x|[0-7]*[1357][0-7]*)\b|nohup\b|\./|sh\s|bash\s)",
     re.IGNORECASE,
+)
+# a download to a file (``curl -o DST URL``, ``wget -O DST``): the run may come on one of the next recipe lines
+_DOWNLOAD_TO = re.compile(
+    r"\b(?:curl|wget)\b[^\n]*?(?:\s-[a-zA-Z]*[oO]\s*|\s--output(?:-document)?[= ]|>\s*)(?P<dst>[^\s;&|]+)"
 )
 _PY_NET = re.compile(r"\b(?:urlopen|urlretrieve|requests\.get|httpx\.get|urllib3|http\.client)\b")
 _PY_RUN = re.compile(r"\b(?:exec|eval)\s*\(|\bcompile\s*\(|\bos\.system\s*\(|\bsubprocess\.\w+\s*\(|\bPopen\s*\(")
@@ -84,6 +88,27 @@ def _shell_lines(view: SkillView, tf: TextFile, what: str) -> Iterator[Hit]:
                 continue
             yield Hit("SC020", tf.path, n, f"{what} {verb}", snippet(row, m.start(), m.end()), SCRIPT, sev)
             break
+        else:
+            yield from _download_then_run(tf, n, row, what)
+
+
+def _download_then_run(tf: TextFile, n: int, row: str, what: str) -> Iterator[Hit]:
+    """``curl -o /tmp/x URL`` on one recipe line, ``chmod +x /tmp/x && sudo /tmp/x`` on one of the next five."""
+    m = _DOWNLOAD_TO.search(row)
+    urls = URL.findall(row)
+    if m is None or not urls:
+        return
+    dst = m.group("dst").strip("\"'")
+    sev = _host_severity(urls[0])
+    if sev is None or len(dst) < 2 or "$" in dst.split("/")[-1]:
+        return
+    runs = re.compile(rf"(?:chmod\s+(?:\+x|[0-7]*[1357][0-7]*)\s+|(?:^|[;&|(]|\bsudo|\bsh|\bbash)\s*)"
+                      rf"{re.escape(dst)}(?:\s|$|;|&|\))")  # fmt: skip
+    for later in tf.rows[n : n + 5]:
+        if runs.search(later.strip()):
+            yield Hit("SC020", tf.path, n, f"{what} downloads a program and runs it (on a later line)",
+                      snippet(row, m.start(), m.end()), SCRIPT, sev)  # fmt: skip
+            return
 
 
 def _setup_py(tf: TextFile) -> Iterator[Hit]:
@@ -273,6 +298,11 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
                     tf.line_objs(n)[0].ctx if tf.line_objs(n) else None,
                     sev,
                 )
+        ps = tf.lang == "powershell" or (
+            tf.lang == "markdown" and ("powershell" in low or "pwsh" in low or "```ps" in low)
+        )
+        if ps and ("+" in tf.text or "[char]" in low or "frombase64string" in low):
+            yield from _ps_pieces(tf)
         if tf.lang not in ("python", "javascript", "typescript"):
             continue
         for n, row in enumerate(tf.rows, 1):
@@ -307,6 +337,51 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
                 if s.lower().startswith(("http://", "https://", "ws://", "wss://")):
                     yield Hit("SC022", tf.path, n, f"hides a URL in base64 ({s[:60]}) and calls the network",
                               snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
+
+
+# PowerShell: a name glued from quoted pieces (``& ('I' + 'EX')``, ``New-Object ('Net.' + 'WebClient')``,
+# ``$wc.('Download' + 'String')``) or a URL kept as ``[char]`` codes.
+_PS_CONCAT = re.compile(r"""(['"])[\w.-]*\1(?:\s*\+\s*(['"])[\w.-]*\2)+""")
+_PS_SENSITIVE = frozenset(
+    {"iex", "invoke-expression", "net.webclient", "system.net.webclient", "downloadstring", "downloadfile",
+     "downloaddata", "invoke-webrequest", "invoke-restmethod", "frombase64string", "start-process",
+     "add-mppreference", "set-mppreference", "invoke-command", "new-object", "webclient"}
+)  # fmt: skip
+_PS_B64 = re.compile(r"FromBase64String\(\s*['\"]([A-Za-z0-9+/]{16,}={0,2})['\"]", re.IGNORECASE)
+_PS_CODES = re.compile(r"\(\s*((?:\d{2,3}\s*,\s*){8,}\d{2,3})\s*\)")
+
+
+def _ps_rows(tf: TextFile) -> Iterator[tuple[int, str, Context]]:
+    """PowerShell lines: every line of a .ps1 file, or of a PowerShell fence in markdown (with its own context)."""
+    if tf.md is None:
+        yield from ((n, row, SCRIPT) for n, row in enumerate(tf.rows, 1))
+        return
+    for first, last, lang in tf.md.code_blocks():
+        if lang in PS_LANGS:
+            for n in range(first, last + 1):
+                objs = tf.line_objs(n)
+                if objs:
+                    yield n, tf.rows[n - 1], objs[0].ctx
+
+
+def _ps_pieces(tf: TextFile) -> Iterator[Hit]:
+    chars = "[char]" in tf.lower
+    for n, row, ctx in _ps_rows(tf):
+        for m in _PS_CONCAT.finditer(row) if "+" in row else ():
+            name = "".join(re.findall(r"""['"]([\w.-]*)['"]""", m.group(0)))
+            if name.lower() in _PS_SENSITIVE:
+                yield Hit("SC022", tf.path, n, f"assembles the name {name!r} from pieces so a scanner does not see it",
+                          snippet(row, m.start(), m.end()), ctx)  # fmt: skip
+        for m in _PS_CODES.finditer(row) if chars else ():
+            s = "".join(chr(int(x)) for x in re.findall(r"\d+", m.group(1)))
+            if s.lower().startswith(("http://", "https://", "ftp://")):
+                yield Hit("SC022", tf.path, n, f"hides a URL in character codes ({s[:60]})",
+                          snippet(row, m.start(), m.end()), ctx)  # fmt: skip
+        for m in _PS_B64.finditer(row) if "frombase64string" in row.lower() else ():
+            s = _decode_ps(m.group(1))
+            if s.lower().startswith(("http://", "https://", "ftp://")):
+                yield Hit("SC022", tf.path, n, f"hides a URL in base64 ({s[:60]})",
+                          snippet(row, m.start(), m.end()), ctx)  # fmt: skip
 
 
 def _parts(m: re.Match[str]) -> list[str]:

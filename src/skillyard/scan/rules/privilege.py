@@ -29,7 +29,9 @@ _BYPASS = re.compile(
     r"|--permission-mode\s+bypassPermissions|\bdisable\s+(?:the\s+)?(?:sandbox|approvals?|permission\s+(?:checks?|prompts?)"
     r"|safety\s+(?:checks?|filters?)|guardrails)\b|\bauto[- ]?approve\s+(?:all|every|any)\b"
     r"|[\"']Bash\(\*\)[\"']|\bskip\s+(?:all\s+)?(?:permission|approval)\s+(?:prompts?|checks?)"
-    r"|\bdangerously\w*Permissions[\"']?\s*[=:]\s*true\b|\bsandbox[\"']?\s*[=:]\s*\{\s*[\"']?enabled[\"']?\s*[=:]\s*false\b",
+    r"|\bdangerously\w*Permissions[\"']?\s*[=:]\s*true\b|\bsandbox[\"']?\s*[=:]\s*\{\s*[\"']?enabled[\"']?\s*[=:]\s*false\b"
+    # VS Code agent mode approving every tool, Gemini CLI approval mode, Amazon Q trusting every tool
+    r"|\bchat\.tools\.autoApprove[\"']?\s*:\s*true\b|\bapprovalMode[\"']?\s*[=:]\s*[\"']?yolo\b|--trust-all-tools\b",
     re.IGNORECASE,
 )
 _AGENT_FILES = (
@@ -235,7 +237,12 @@ def _subagent(inner: Check) -> Check:
     def check(view: SkillView) -> Iterator[Hit]:
         about = bool(_ORCHESTRATION.search(f"{view.skill.name} {view.skill.description}"))
         for h in inner(view):
-            settings = bool(re.search(r"approval[_-]policy|sandbox[_-]mode|bypassPermissions|Bash\(\*\)", h.evidence))
+            settings = bool(
+                re.search(
+                    r"approval[_-]policy|sandbox[_-]mode|bypassPermissions|Bash\(\*\)|approvalMode|chat\.tools\.autoApprove",
+                    h.evidence,
+                )
+            )
             flag = bool(re.search(r"--(?:dangerously|yolo)", h.evidence))
             if not settings and (_SUBAGENT.search(h.evidence) or about):
                 sev = Severity.LOW if about and flag and _SUBAGENT.search(h.evidence) else Severity.MEDIUM
@@ -377,6 +384,7 @@ RULES = [
                             "auto approve",
                             "bash(*)",
                             "skip",
+                            "trust-all-tools",
                         ),
                     )
                 )

@@ -146,6 +146,8 @@ def _obf(view: SkillView) -> Iterator[Hit]:
     )(view)
     seen = set()
     for f in view.facts_of("py.obf_exec", "js.obf_exec"):
+        if (f.file, f.line) in seen:  # one call can be both "decoded" and "downloaded" code
+            continue
         seen.add((f.file, f.line))
         yield Hit("SC006", f.file, f.line, f.detail, f.evidence, f.ctx)
     for h in js_hidden_exec(view):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +97,41 @@ def test_interrupt_stops_the_workers(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         gen.throw(KeyboardInterrupt)
     assert multiprocessing.active_children() == []
+
+
+PARENT = """
+import multiprocessing, sys, time
+from skillyard.scan import ScanOptions
+from skillyard.services.scan_pool import scan_in_order
+from skillyard.sources import Loaded, read_source
+skills = [it.skill for it in read_source(sys.argv[1]) if isinstance(it, Loaded)]
+gen = scan_in_order(((s.name, s, s.name) for s in skills), ScanOptions(), jobs=2)
+next(gen)
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_leave_when_the_parent_is_killed(tmp_path: Path) -> None:
+    for i in range(12):
+        write_skill(tmp_path, f"skill-{i:02d}")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(tmp_path)], stdout=subprocess.PIPE, env=env)
+    assert parent.stdout is not None
+    pids = [int(p) for p in parent.stdout.readline().split()]
+    assert pids
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.2)
+    assert not [p for p in pids if _alive(p)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

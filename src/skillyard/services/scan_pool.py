@@ -10,8 +10,9 @@ same on every platform), import the engine once, and ignore SIGINT: Ctrl-C reach
 what is queued, stops the workers and re-raises ``KeyboardInterrupt``. A scanner exception is reported for its
 skill (fail closed) and never loses the others; a worker that dies (killed, out of memory) breaks the pool: the
 skills it was running are retried one at a time in a fresh pool, so only the skill that kills a worker on its
-own is reported as an error. The scanner must be picklable (a module-level function) when ``jobs > 1``; the
-default (``None``) is the real engine, built in each worker.
+own is reported as an error; a worker whose parent is killed outright exits within a second. The scanner must
+be picklable (a module-level function) when ``jobs > 1``; the default (``None``) is the real engine, built in
+each worker.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -74,7 +76,17 @@ def _default_scanner() -> Scanner:
 
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # A parent killed outright (SIGTERM/SIGKILL) cannot stop its workers, and they would wait forever on a queue
+    # whose other end they hold themselves: each worker leaves when its parent is gone.
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _default_scanner()  # import the engine (and build its keyword automaton) once per worker
+
+
+def _exit_with_parent(parent: int) -> None:
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:

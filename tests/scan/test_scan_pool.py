@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -135,3 +136,16 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_registry_scan_with_jobs_matches_one_process(tree: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "reg.db")
+    assert CliRunner().invoke(cli, ["--registry", db, "add", str(tree)]).exit_code == 0
+    outs = []
+    for jobs in ("1", "2"):
+        res = CliRunner().invoke(cli, ["--registry", db, "scan", "--all", "--format", "sarif", "--jobs", jobs])
+        assert res.exit_code in (0, 1), res.output
+        outs.append(res.output)
+    assert outs[0] == outs[1] and '"ruleId"' in outs[0]
+    shown = CliRunner().invoke(cli, ["--registry", db, "scan", "--all", "--json", "--jobs", "2"]).output
+    assert len(json.loads(shown)["results"]) == 24

@@ -34,8 +34,10 @@ from skillyard.scan.options import ScanOptions
 
 T = TypeVar("T")
 Scanner = Callable[[Skill, ScanOptions], ScanResult]
-# Items read ahead per worker: enough to keep workers busy behind one slow skill, few enough to bound memory.
-READ_AHEAD = 4
+# Read-ahead: up to READ_AHEAD items per worker (so a slow skill at the head of the ordered output does not leave the
+# other workers idle) and, past one item per worker, at most MAX_HELD bytes of skill files held in flight.
+READ_AHEAD = 32
+MAX_HELD = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,9 @@ def scan_in_order(
     pool = _new_pool(jobs)
     try:
         exhausted = False
+        held = 0  # bytes of skill files in the window
         while True:
-            while not exhausted and len(window) < jobs * READ_AHEAD:
+            while not exhausted and len(window) < jobs * READ_AHEAD and (len(window) <= jobs or held < MAX_HELD):
                 nxt = next(source, None)
                 if nxt is None:
                     exhausted = True
@@ -130,6 +133,7 @@ def scan_in_order(
                 tag, skill, path = nxt
                 fut = pool.submit(scan_one, scanner, skill, options, path) if skill is not None else None
                 window.append((tag, skill, path, fut))
+                held += _size(skill)
             if not window:
                 return
             tag, skill, path, fut = window[0]
@@ -143,9 +147,14 @@ def scan_in_order(
                 pool = _recover(pool, jobs, window, options, scanner)
                 continue
             window.popleft()
+            held -= _size(skill)
             yield tag, done
     finally:
         _stop(pool)
+
+
+def _size(skill: Skill | None) -> int:
+    return sum(len(f.data) for f in skill.files) if skill is not None else 0
 
 
 def _recover(

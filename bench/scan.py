@@ -13,6 +13,11 @@
     .venv/bin/python bench/scan.py                     # everything (about 6-8 minutes on 2 cores)
     .venv/bin/python bench/scan.py --sample 100 --corpus-limit 1000   # quicker
     .venv/bin/python bench/scan.py --no-cisco --json /tmp/scan-bench.json
+    .venv/bin/python bench/scan.py --jobs 2           # also: corpus + skillyard's sample side with 2 processes
+
+With ``--jobs N`` the corpus pass and skillyard's side of the Cisco sample are run a second time with N worker
+processes (``skillyard scan --jobs N``'s pool) and printed beside the single-process figures, never instead of
+them: the headline ratio stays one process against one process (Cisco runs in one process).
 
 Cisco runs in-process through ``SkillScanner()`` with its default core analyzers (static YARA/regex rules,
 bytecode, pipeline taint, correlation): no LLM, no VirusTotal/AI Defense/OSV, nothing that needs the network.
@@ -22,8 +27,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import logging
+import os
 import random
 import shutil
 import statistics
@@ -32,14 +39,15 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from skillyard.model import Risk
-from skillyard.scan import scan_skill
+from skillyard.scan import ScanOptions, scan_skill
 from skillyard.scan.evaluate import Counts, load_folder
+from skillyard.services.scan_pool import scan_in_order
 from skillyard.sources import Loaded, read_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,7 +273,26 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def corpus_part(corpus: Path, limit: int, out: dict[str, Any]) -> list[Path]:
+def parallel_scan(skills: Iterable[Any], jobs: int) -> tuple[dict[str, str], float, int]:
+    """Scan ``skills`` with ``jobs`` worker processes (the ``scan --jobs`` pool): risk per location, wall seconds
+    (worker start-up included), scanner errors."""
+    t0 = time.perf_counter()
+    risks: dict[str, str] = {}
+    errors = 0
+    opts = ScanOptions()
+    for loc, done in scan_in_order(((s.location, s, s.location) for s in skills), opts, jobs=jobs):
+        if done is None or done.result is None:
+            errors += 1
+            continue
+        risks[loc] = done.result.risk.value
+    return risks, time.perf_counter() - t0, errors
+
+
+def loaded(folder: Path) -> Iterator[Any]:
+    return (i.skill for i in read_source(str(folder)) if isinstance(i, Loaded))
+
+
+def corpus_part(corpus: Path, limit: int, out: dict[str, Any], jobs: int = 1) -> list[Path]:
     print(f"\n== (b) corpus {corpus} ==")
     repo_of = collections_by_index()
     times: list[tuple[float, str]] = []
@@ -275,6 +302,8 @@ def corpus_part(corpus: Path, limit: int, out: dict[str, Any]) -> list[Path]:
     per_repo: dict[str, Counter[str]] = defaultdict(Counter)
     folders: list[Path] = []
     refused = errors = 0
+    risk_of: dict[str, str] = {}
+    load = os.getloadavg()
     t_start = time.perf_counter()
     t_scan = 0.0
     for item in read_source(str(corpus)):
@@ -292,6 +321,7 @@ def corpus_part(corpus: Path, limit: int, out: dict[str, Any]) -> list[Path]:
         t_scan += dt
         times.append((dt, skill.location))
         folders.append(Path(skill.location))
+        risk_of[skill.location] = r.risk.value
         risks[r.risk.value] += 1
         rules = {f.rule for f in r.findings}
         rule_skills.update(rules)
@@ -330,6 +360,26 @@ def corpus_part(corpus: Path, limit: int, out: dict[str, Any]) -> list[Path]:
     for repo, c in sorted(per_repo.items(), key=lambda kv: -sum(kv[1].values())):
         tot = sum(c.values())
         print(f"  {repo:<48} {tot:>5}  {pct((c['high'] + c['critical']) / tot):>6}  {pct((tot - c['none']) / tot):>6}")
+    if jobs > 1:
+        par, par_wall, par_errors = parallel_scan(itertools.islice(loaded(corpus), n), jobs)
+        same = sum(1 for k, v in par.items() if risk_of.get(k) == v)
+        print(
+            f"with --jobs {jobs} (beside, not instead of, the one-process figures above): "
+            f"{len(par) / par_wall:.1f} skills/s end to end (read in the parent + scan in {jobs} spawned workers, "
+            f"start-up included) = {(len(par) / par_wall) / (n / wall):.2f}x the one-process pass; "
+            f"{same}/{n} same risk as the one-process pass, scanner errors {par_errors}; "
+            f"load average {load[0]:.2f} before the corpus pass, {os.getloadavg()[0]:.2f} after"
+        )
+        out["corpus_parallel"] = {
+            "jobs": jobs,
+            "skills": len(par),
+            "wall_s": round(par_wall, 2),
+            "skills_per_s": round(len(par) / par_wall, 2),
+            "speedup_vs_one_process": round((len(par) / par_wall) / (n / wall), 2),
+            "same_risk": same,
+            "load_before": round(load[0], 2),
+            "load_after": round(os.getloadavg()[0], 2),
+        }
     out["corpus"] = {
         "skills": n,
         "refused": refused,
@@ -353,7 +403,7 @@ def corpus_part(corpus: Path, limit: int, out: dict[str, Any]) -> list[Path]:
     return folders
 
 
-def sample_part(folders: list[Path], size: int, seed: int, cisco: Cisco, out: dict[str, Any]) -> None:
+def sample_part(folders: list[Path], size: int, seed: int, cisco: Cisco, out: dict[str, Any], jobs: int = 1) -> None:
     sample = random.Random(seed).sample(folders, min(size, len(folders)))
     print(f"\n== (b') same {len(sample)} corpus skills (seed {seed}) through both scanners ==")
     ours = [ours_folder(p) for p in sample]  # warm: the engine is already imported and used
@@ -372,7 +422,17 @@ def sample_part(folders: list[Path], size: int, seed: int, cisco: Cisco, out: di
         f"cisco:     {r_theirs:.2f} skills/s (max {1000 * max(v.seconds for v in theirs):.0f} ms, "
         f"errors {sum(1 for v in theirs if v.error)})"
     )
-    print(f"throughput ratio skillyard/cisco: {r_ours / r_theirs:.1f}x")
+    print(f"throughput ratio skillyard/cisco: {r_ours / r_theirs:.1f}x (one process each: the headline)")
+    if jobs > 1:
+        par, par_wall, _ = parallel_scan((s for p in sample for s in itertools.islice(loaded(p), 1)), jobs)
+        r_par = len(par) / par_wall
+        print(
+            f"skillyard with --jobs {jobs}: {r_par:.1f} skills/s (wall, read in the parent, worker start-up "
+            f"included) = {r_par / r_ours:.2f}x its one-process figure; shown beside the headline, not instead of "
+            f"it (Cisco ran in one process; load average now {os.getloadavg()[0]:.2f})"
+        )
+        out["sample_parallel"] = {"jobs": jobs, "skillyard_skills_per_s": round(r_par, 2),
+                                  "speedup_vs_one_process": round(r_par / r_ours, 2)}  # fmt: skip
     print(
         f"flagged high/critical: skillyard {pct(sum(v.flagged for v in ours) / len(sample))}, "
         f"cisco {pct(sum(v.flagged for v in theirs) / len(sample))}; both {both}, only skillyard {only_ours}, "
@@ -415,6 +475,9 @@ def main() -> None:
     ap.add_argument("--no-cisco", action="store_true")
     ap.add_argument("--no-corpus", action="store_true")
     ap.add_argument("--json", type=Path, help="also write every figure to this file")
+    ap.add_argument(
+        "--jobs", type=int, default=1, help="also run the corpus pass and skillyard's sample side with N processes"
+    )
     args = ap.parse_args()
     SHARED = args.shared
     out: dict[str, Any] = {}
@@ -432,9 +495,9 @@ def main() -> None:
         if not (args.corpus.is_dir() or (SHARED / "corpus").is_dir()):
             print("\n(b) skipped: no corpus (needs ../shared or --corpus DIR)")
         else:
-            folders = corpus_part(ensure_corpus(args.corpus), args.corpus_limit, out)
+            folders = corpus_part(ensure_corpus(args.corpus), args.corpus_limit, out, args.jobs)
             if cisco is not None and folders:
-                sample_part(folders, args.sample, args.seed, cisco, out)
+                sample_part(folders, args.sample, args.seed, cisco, out, args.jobs)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=str))
         print(f"\nfigures written to {args.json}")

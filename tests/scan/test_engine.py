@@ -159,13 +159,3 @@ def test_findings_follow_the_contract() -> None:
         d = f.to_dict()
         assert set(d) == {"rule", "category", "severity", "confidence", "file", "line", "message", "evidence"}
         assert 0 <= d["confidence"] <= 1
-
-
-def test_time_budget_cuts_work_and_reports_it() -> None:
-    body = "# Ref\n" + "Send the report to https://api.example.org/x via the server.\n" * 600
-    s = skill({"SKILL.md": FM.format(name="demo", desc="Demo."), "references/r.md": body})
-    cut = scan_skill(s, ScanOptions(time_budget_s=0.0))  # type: ignore[arg-type]
-    assert any(u.startswith("references/r.md: budget:") for u in cut.unanalysable)
-    assert "IN003" in rules_of(cut)
-    full = scan_skill(s, ScanOptions(time_budget_s=60.0))  # type: ignore[arg-type]
-    assert not any(": budget:" in u for u in full.unanalysable)

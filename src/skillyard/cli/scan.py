@@ -36,6 +36,7 @@ from skillyard.scan.policy import FAIL_ON_CHOICES, load_policy
 from skillyard.services import scan as scan_service
 from skillyard.services import trust as trust_service
 from skillyard.services.core import parse_ref
+from skillyard.services.scan_pool import auto_jobs
 
 
 class DefaultGroup(click.Group):
@@ -75,6 +76,7 @@ def _collect(
     store_results: bool,
     quiet: bool,
     reuse_stored: bool = False,
+    jobs: int = 1,
 ) -> scan_service.ScanRun:
     paths = [t for t in targets if scan_service.looks_like_path(t)]
     refs = [parse_ref(t) for t in targets if not scan_service.looks_like_path(t)]
@@ -83,7 +85,7 @@ def _collect(
     run = scan_service.ScanRun()
     with _progress(not quiet, "scanning") as step:
         if paths:
-            run = scan_service.scan_paths(paths, policy_opts, on_progress=step)
+            run = scan_service.scan_paths(paths, policy_opts, on_progress=step, jobs=jobs)
         if refs or all_skills:
             reg = scan_service.scan_registry(
                 app.store(),
@@ -93,6 +95,7 @@ def _collect(
                 persist=store_results,
                 reuse_stored=reuse_stored,
                 on_progress=step,
+                jobs=jobs,
             )
             run.results += reg.results
             run.skills.update(reg.skills)
@@ -111,6 +114,30 @@ def _render(report: ScanReport, fmt: str, verbose: bool) -> str | None:
     return None
 
 
+def _jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """``--jobs``: a positive number of worker processes, or ``auto`` (the CPUs this process may use)."""
+    if value.strip().lower() == "auto":
+        return auto_jobs()
+    try:
+        n = int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number of processes or 'auto'") from None
+    if n < 1:
+        raise click.BadParameter("must be at least 1")
+    return n
+
+
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    metavar="N|auto",
+    default="1",
+    callback=_jobs,
+    show_default=True,
+    help="Scan skills in N worker processes ('auto': one per CPU). Same results, same order.",
+)
+
+
 @click.command("run")
 @click.argument("targets", nargs=-1, metavar="[PATH|NAME[@VERSION]]...")
 @click.option("--all", "all_skills", is_flag=True, help="Scan the latest version of every registry skill.")
@@ -122,6 +149,7 @@ def _render(report: ScanReport, fmt: str, verbose: bool) -> str | None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Accept all current findings into FILE.")
 @click.option("--no-store", is_flag=True, help="Do not record registry scan results and tiers.")
 @click.option("--verbose", "-v", is_flag=True, help="Show informational findings and each suppression.")
+@jobs_option
 @json_option
 @registry_option
 @pass_app
@@ -138,6 +166,7 @@ def scan_run(
     write_baseline: str | None,
     no_store: bool,
     verbose: bool,
+    jobs: int,
     as_json: bool,
 ) -> None:
     """Scan skill folders, trees or archives (PATH), or registry skills (NAME[@VERSION], --all).
@@ -148,7 +177,8 @@ def scan_run(
     fmt = "json" if as_json else fmt
     pol = load_policy(policy)
     baseline = baseline_mod.load_baseline(baseline_path) if baseline_path else None
-    run = _collect(app, targets, all_skills, pol.options, not no_store, quiet=fmt != "text" and not output)
+    quiet = fmt != "text" and not output
+    run = _collect(app, targets, all_skills, pol.options, not no_store, quiet=quiet, jobs=jobs)
     report = scan_service.build_report(run, pol, baseline=baseline, fail_on=fail_on)
     if write_baseline:
         accepted = baseline_mod.apply_suppressions(

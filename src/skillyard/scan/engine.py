@@ -6,15 +6,21 @@ Nothing here reads the disk, opens the network or executes skill content: the in
 
 from __future__ import annotations
 
-from time import perf_counter
-
 from skillyard.model import Finding, ScanResult, Severity, Skill, SkillRef
 from skillyard.scan.analyzers.capabilities import CAPABILITIES, FACT_CAPABILITY, RULE_CAPABILITY, claimed
 from skillyard.scan.analyzers.collect import collect_snippets
 from skillyard.scan.analyzers.javascript import analyse_javascript
 from skillyard.scan.analyzers.python import analyse_python
 from skillyard.scan.analyzers.shell import analyse_snippet
-from skillyard.scan.analyzers.view import SkillView, Unanalysable, build_view
+from skillyard.scan.analyzers.view import (
+    WORK_PER_FACT,
+    WORK_PER_HIT,
+    WORK_PER_SHELL_BYTE,
+    WORK_PER_SNIPPET,
+    SkillView,
+    Unanalysable,
+    build_view,
+)
 from skillyard.scan.context import ContextKind
 from skillyard.scan.options import ScanOptions
 from skillyard.scan.risk import skill_risk, to_finding
@@ -23,28 +29,35 @@ from skillyard.scan.rules.base import Hit
 
 _ACTIVE = (ContextKind.INSTRUCTION, ContextKind.SCRIPT, ContextKind.METADATA)
 _UNEXPLAINED = ("reads_secrets", "writes_persistence", "reads_user_files")
+# shell analysis may spend this share of the work budget; the rest is kept for line matching
+SHELL_SHARE_PERCENT = 60
 
 
 def analyse(skill: Skill, options: ScanOptions) -> SkillView:
-    """Build the analysed view of ``skill``: lines, snippets, shell/Python/JS facts (bounded by the budget)."""
-    t0 = perf_counter()
+    """Build the analysed view of ``skill``: lines, snippets, shell/Python/JS facts (bounded by the work budget)."""
     view = build_view(skill, options)
-    view.deadline = t0 + options.time_budget_s
+    view.work_limit = options.work_budget
     analyse_python(view)
     analyse_javascript(view)
     collect_snippets(view)
+    shell_limit = options.work_budget * SHELL_SHARE_PERCENT // 100
     i = 0
     while i < len(view.snippets):
         sn = view.snippets[i]
-        if perf_counter() - t0 > 0.6 * options.time_budget_s:
-            left = {s.file for s in view.snippets[i:]}
-            for path in sorted(left):
-                view.unanalysable.append(
-                    Unanalysable(path, "budget", "shell analysis stopped at the time budget; pattern rules still ran")
-                )
-            break
         if sn.lang == "shell" and sn.text:
+            cost = WORK_PER_SNIPPET + WORK_PER_SHELL_BYTE * len(sn.text)
+            if view.work + cost > shell_limit:
+                for path in sorted({s.file for s in view.snippets[i:]}):
+                    view.unanalysable.append(
+                        Unanalysable(
+                            path, "budget", "shell analysis stopped at the work budget; pattern rules still ran"
+                        )
+                    )
+                break
+            view.work += cost
+            facts = len(view.facts)
             analyse_snippet(view, sn)
+            view.work += WORK_PER_FACT * (len(view.facts) - facts)
         i += 1
     return view
 
@@ -124,7 +137,7 @@ def scan_skill(skill: Skill, options: ScanOptions | None = None) -> ScanResult:
     """Scan one skill: findings after context weighting, the skill-level risk and its capability profile.
 
     Never executes skill content and needs no network. Unanalysable content (binaries, archives, bytecode,
-    oversized or undecodable files, work beyond the time budget) is listed in ``unanalysable`` and reported as
+    oversized or undecodable files, work beyond the work budget) is listed in ``unanalysable`` and reported as
     findings - never skipped silently.
     """
     opts = options or ScanOptions()
@@ -133,7 +146,11 @@ def scan_skill(skill: Skill, options: ScanOptions | None = None) -> ScanResult:
     for rule in all_rules():
         if rule.retired or not opts.rule_enabled(rule.id, rule.family.value):
             continue
-        hits.extend(h for h in rule.check(view) if h.rule == rule.id)
+        for h in rule.check(view):
+            if h.rule == rule.id:
+                hits.append(h)
+            if view.spend(WORK_PER_HIT, h.file, f"rule {rule.id} (from line {h.line})"):
+                break
     caps = _capabilities(view, hits)
     if opts.rule_enabled("IN002", "integrity"):
         hits.extend(_alignment(view, caps))

@@ -19,8 +19,10 @@ class ScanOptions:
       description is about security (such skills quote attack patterns to teach or detect them).
     - ``enabled_families`` / ``enabled_rules``: ``None`` means all; ``disabled_rules`` always wins.
     - ``max_file_bytes``: files above this are pattern-matched in full but not AST/shell-parsed (reported
-      unanalysable). ``time_budget_s``: per-skill budget; shell analysis stops at 60% of it and line matching
-      at 100%; whatever was cut is reported unanalysable (fail closed, IN003), never skipped silently.
+      unanalysable). ``work_budget``: per-skill budget in counted work units (about a microsecond each on the
+      machine it was calibrated on; see docs/scanner.md): shell analysis stops at 60% of it and line matching at
+      100%; whatever was cut is reported unanalysable (fail closed, IN003), never skipped silently. Counted, not
+      timed, so a skill's findings do not depend on machine speed or load.
     - ``max_decode_depth``: how many layers of base64/hex-to-shell are decoded and re-scanned.
     - ``trusted_installer_hosts``: hosts whose ``curl | sh`` installers are well known (extends the built-in list).
     """
@@ -32,7 +34,7 @@ class ScanOptions:
     enabled_rules: frozenset[str] | None = None
     disabled_rules: frozenset[str] = frozenset()
     max_file_bytes: int = 1_000_000
-    time_budget_s: float = 1.0
+    work_budget: int = 1_000_000
     max_decode_depth: int = 3
     trusted_installer_hosts: frozenset[str] = frozenset()
 

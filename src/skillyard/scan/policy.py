@@ -122,6 +122,11 @@ def _tier(value: Any, where: str, key: str) -> TrustTier:
         raise PolicyError(f"{where}: trust.{key}: {e}") from None
 
 
+# Options that policies written for older versions may still set; accepted and ignored. ``time_budget_s`` was a
+# wall-clock budget, replaced by the deterministic ``work_budget`` (docs/scanner.md, "Limits and bounded work").
+_RETIRED_OPTIONS = frozenset({"time_budget_s"})
+
+
 def _apply_scan(base: ScanOptions, scan: Any, where: str) -> ScanOptions:
     if scan is None:
         return base
@@ -130,6 +135,8 @@ def _apply_scan(base: ScanOptions, scan: Any, where: str) -> ScanOptions:
     fields = {f.name: f for f in dataclasses.fields(ScanOptions)}
     changes: dict[str, Any] = {}
     for key, value in scan.items():
+        if key in _RETIRED_OPTIONS:
+            continue
         if key not in fields:
             raise PolicyError(f"{where}: scan.{key}: unknown option; expected one of {', '.join(sorted(fields))}")
         current = getattr(base, key)

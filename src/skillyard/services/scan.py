@@ -11,7 +11,7 @@ import functools
 import importlib
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from skillyard.scan.baseline import WAIVER_RULE_INFO, Baseline, apply_suppressio
 from skillyard.scan.options import ScanOptions
 from skillyard.scan.policy import Policy, load_policy
 from skillyard.services import hooks, trust
+from skillyard.services.scan_pool import Scanned, scan_in_order
 from skillyard.sources import Limits, Loaded, Refused, SourceError, read_source
 
 Scanner = Callable[[Skill, ScanOptions], ScanResult]
@@ -121,10 +122,43 @@ class ScanRun:
             self.results.append(fn())
         except Exception as e:  # fail closed: a scanner crash on hostile input is reported, never dropped
             self.errors.append(ScanError(path, f"scanner failed: {type(e).__name__}: {e}"))
-        dt = time.perf_counter() - t0
+        self._account(path, time.perf_counter() - t0)
+
+    def record(self, path: str, done: Scanned) -> None:
+        """Add one skill's outcome (from :func:`~skillyard.services.scan_pool.scan_in_order`)."""
+        if done.result is not None:
+            self.results.append(done.result)
+        else:
+            self.errors.append(ScanError(path, done.error or "scanner failed"))
+        self._account(path, done.seconds)
+
+    def _account(self, path: str, dt: float) -> None:
         self.seconds += dt
         if dt > self.max_skill_seconds:
             self.max_skill_seconds, self.slowest = dt, path
+
+
+def _path_items(
+    targets: Sequence[str], limits: Limits | None, run: ScanRun
+) -> Iterator[tuple[str | ScanError, Skill | None, str]]:
+    """Every skill under ``targets`` as a ``(path, skill, path)`` scan item; refused inputs and unreadable
+    targets as ``(ScanError, None, "")`` in their place."""
+    for target in targets:
+        try:
+            items: Iterable[Loaded | Refused] = read_source(target, limits)
+            for item in items:
+                if isinstance(item, Refused):
+                    yield ScanError(item.path, item.reason), None, ""
+                    continue
+                skill = item.skill
+                path = _display_path(skill.location) or skill.folder_name
+                if path in run.skills:
+                    path = f"{path}#{skill.digest[7:19]}"
+                run.skills[path] = skill
+                yield path, skill, path
+        except (SourceError, OSError) as e:
+            msg = str(e)
+            yield ScanError(target, msg if target in msg else f"{target}: {msg}"), None, ""
 
 
 def scan_paths(
@@ -134,32 +168,25 @@ def scan_paths(
     scanner: Scanner | None = None,
     limits: Limits | None = None,
     on_progress: ProgressFn | None = None,
+    jobs: int = 1,
 ) -> ScanRun:
     """Scan every skill found under ``targets`` (folders, trees, archives).
 
     Every folder with a SKILL.md is reported, including ones whose frontmatter is broken; inputs the
     sources refused (unsafe archive members, over-limit files) and unreadable targets become errors.
+    With ``jobs`` > 1 skills are scanned in that many worker processes; results come in the same order.
     """
     scan = scanner or default_scanner()
     run = ScanRun()
-    for target in targets:
-        try:
-            items: Iterable[Loaded | Refused] = read_source(target, limits)
-            for item in items:
-                if isinstance(item, Refused):
-                    run.errors.append(ScanError(item.path, item.reason))
-                    continue
-                skill = item.skill
-                path = _display_path(skill.location) or skill.folder_name
-                if path in run.skills:
-                    path = f"{path}#{skill.digest[7:19]}"
-                run.skills[path] = skill
-                run.timed(path, lambda s=skill, p=path: _scan_one(scan, s, options, p))  # type: ignore[misc]
-                if on_progress is not None:
-                    on_progress(path)
-        except (SourceError, OSError) as e:
-            msg = str(e)
-            run.errors.append(ScanError(target, msg if target in msg else f"{target}: {msg}"))
+    items = _path_items(targets, limits, run)
+    for tag, done in scan_in_order(items, options, jobs=jobs, scanner=scanner if jobs > 1 else scan):
+        if isinstance(tag, ScanError):
+            run.errors.append(tag)
+            continue
+        assert done is not None
+        run.record(tag, done)
+        if on_progress is not None:
+            on_progress(tag)
     return run
 
 
@@ -173,33 +200,43 @@ def scan_registry(
     persist: bool = True,
     reuse_stored: bool = False,
     on_progress: ProgressFn | None = None,
+    jobs: int = 1,
 ) -> ScanRun:
     """Scan registry versions (``refs`` as ``(name, label or None)``, or every latest version) and, with
     ``persist``, store each result (artifact ``scan`` by digest) and the version's risk and trust tier.
-    ``reuse_stored`` takes a version's stored scan instead of rescanning when there is one."""
+    ``reuse_stored`` takes a version's stored scan instead of rescanning when there is one. With ``jobs`` > 1
+    skills are scanned in worker processes (loading and storing stay in this process); same order of results."""
     scan = scanner or default_scanner()
     run = ScanRun()
     versions = store.list_latest() if all_skills else [store.get_version(n, lbl) for n, lbl in refs]
-    for v in versions:
-        if reuse_stored:
-            prior = stored_result(store, v)
-            if prior is not None:
-                run.results.append(replace(prior, skill=SkillRef(v.name, v.ref, v.digest)))
-                run.versions[v.ref] = v
-                if on_progress is not None:
-                    on_progress(v.ref)
+
+    def items() -> Iterator[tuple[tuple[Version, ScanResult | ScanError | Skill], Skill | None, str]]:
+        for v in versions:
+            if reuse_stored:
+                prior = stored_result(store, v)
+                if prior is not None:
+                    yield (v, replace(prior, skill=SkillRef(v.name, v.ref, v.digest))), None, ""
+                    continue
+            try:
+                skill = store.load_skill(v.name, v.label)
+            except SkillyardError as e:
+                yield (v, ScanError(v.ref, str(e))), None, ""
                 continue
-        try:
-            skill = store.load_skill(v.name, v.label)
-        except SkillyardError as e:
-            run.errors.append(ScanError(v.ref, str(e)))
+            yield (v, skill), skill, v.ref
+
+    for (v, what), done in scan_in_order(items(), options, jobs=jobs, scanner=scanner if jobs > 1 else scan):
+        if isinstance(what, ScanError):
+            run.errors.append(what)
             continue
-        run.skills[v.ref] = skill
         run.versions[v.ref] = v
-        before = len(run.results)
-        run.timed(v.ref, lambda s=skill, p=v.ref: _scan_one(scan, s, options, p))  # type: ignore[misc]
-        if persist and len(run.results) > before:
-            store_result(store, v, run.results[-1])
+        if isinstance(what, ScanResult):
+            run.results.append(what)
+        else:
+            assert done is not None
+            run.skills[v.ref] = what
+            run.record(v.ref, done)
+            if persist and done.result is not None:
+                store_result(store, v, done.result)
         if on_progress is not None:
             on_progress(v.ref)
     return run

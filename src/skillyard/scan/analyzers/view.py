@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add
 from pathlib import PurePosixPath
-from time import perf_counter
 from typing import Any
 
 try:  # optional accelerator: one pass per file finds every rule's keywords
@@ -40,6 +39,17 @@ from skillyard.scan.context import (
 from skillyard.scan.options import ScanOptions
 
 WINDOW = 2000
+# The deterministic work budget (ScanOptions.work_budget) counts units of about a microsecond of work on the 2-core
+# machine it was calibrated on (bench/scan_budget.py): shell analysis per snippet, per byte of snippet text and per
+# fact it yields; line matching per candidate row (charged every ROWS_PER_CHECK rows, where the loops ask) and per
+# rule hit (context, weighting). Counts, not clocks: the same skill is cut at the same place on any machine.
+ROWS_PER_CHECK = 256
+WORK_PER_ROW = 1
+WORK_PER_SNIPPET = 50
+WORK_PER_SHELL_BYTE = 1
+WORK_PER_FACT = 300
+WORK_PER_HIT = 300
+WORK_UNLIMITED = 2**62
 # Reason given to a line that itself warns against something ("never", "avoid"): rules whose own pattern is a
 # negation (concealment, "never use other skills") ignore this discount.
 WARNS = "line warns against it"
@@ -350,15 +360,23 @@ class SkillView:
     facts: list[Fact] = field(default_factory=list)
     security_topic: bool = False
     cache: dict[str, list[Any]] = field(default_factory=dict)
-    deadline: float = float("inf")
+    work: int = 0
+    work_limit: int = WORK_UNLIMITED
 
-    def over_budget(self, path: str, what: str) -> bool:
-        """True (and the cut recorded as unanalysable, once per file) when the scan's time budget is spent."""
-        if perf_counter() <= self.deadline:
+    def spend(self, units: int, path: str, what: str) -> bool:
+        """Charge ``units`` of work and say whether the scan's work budget is spent; the first cut in a file is
+        recorded as unanalysable (fail closed, IN003). Counted, not timed: the same skill is cut at the same
+        place on any machine and under any load."""
+        self.work += units
+        if self.work <= self.work_limit:
             return False
         if not any(u.path == path and u.kind == "budget" for u in self.unanalysable):
-            self.unanalysable.append(Unanalysable(path, "budget", f"time budget spent: {what} not completed"))
+            self.unanalysable.append(Unanalysable(path, "budget", f"work budget spent: {what} not completed"))
         return True
+
+    def over_budget(self, path: str, what: str) -> bool:
+        """:meth:`spend` for line matching: callers ask once every ``ROWS_PER_CHECK`` candidate rows."""
+        return self.spend(ROWS_PER_CHECK * WORK_PER_ROW, path, what)
 
     def facts_of(self, *kinds: str) -> list[Fact]:
         return [f for f in self.facts if f.kind in kinds]

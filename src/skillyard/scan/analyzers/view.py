@@ -416,6 +416,8 @@ def _windowed(
 ) -> list[Line]:
     if len(text) <= WINDOW:
         return [Line(path, n, text, kind, lang, ctx, headings, why)]
+    if ctx is None:  # every window has the whole row's context: computed once, not once per window
+        ctx = Line(path, n, text, kind, lang, None, headings, why).ctx
     return [Line(path, n, w, kind, lang, ctx, headings, why) for w in _windows(text)]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.line_context import DOC_STRONG
-from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.analyzers.view import SkillView, TextFile
 from skillyard.scan.context import ContextKind, base_context
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.injection_patterns import DECEIVE, DECEIVE_KEYS
@@ -61,6 +61,10 @@ def addressed(inner: Check, *patterns: re.Pattern[str], retag: bool = False) -> 
     """
 
     def check(view: SkillView) -> Iterator[Hit]:
+        # The decision depends on the row, not on which window of a very long row the hit came from: it is made
+        # once per row (else a long single-line file costs one search of the whole row per windowed hit).
+        decided: dict[tuple[str, int, bool], bool] = {}
+        raw_rows: dict[str, list[str]] = {}
         for h in inner(view):
             tf = view.file(h.file)
             if h.context is None or tf is None or tf.role == "test":
@@ -70,24 +74,33 @@ def addressed(inner: Check, *patterns: re.Pattern[str], retag: bool = False) -> 
             if h.context.kind not in _PROMOTE and not own_words:
                 yield h
                 continue
-            row = tf.text.split("\n")[h.line - 1] if h.line <= tf.n_lines else ""
-            if tf.lang == "markdown" and re.match(r"(?: {4}|\t)", row):  # an indented code block: an example
-                yield h
-                continue
-            m = next((m for p in patterns if (m := p.search(row)) is not None), None)
-            data = tf.lang in ("json", "yaml", "toml", "text")
-            # a bare noun phrase ("System override attempt") names an attack, it does not order one
-            if m is None or m.group(0).lower() == "system override" or not _order(row, m.start(), m.end(), data):
-                yield h
-                continue
-            rest = row[: m.start()] + " " + row[m.end() :] if retag else row
-            if DOC_STRONG.search(f"{rest} {h.file}"):
+            key = (h.file, h.line, own_words)
+            if key not in decided:
+                if h.file not in raw_rows:
+                    raw_rows[h.file] = tf.text.split("\n")
+                rows = raw_rows[h.file]
+                row = rows[h.line - 1] if h.line <= tf.n_lines else ""
+                decided[key] = _promotes(row, tf, h, patterns, retag)
+            if not decided[key]:
                 yield h
                 continue
             ctx = base_context(tf.role) if own_words else h.context
             yield Hit(h.rule, h.file, h.line, h.message, h.evidence, ctx, h.severity, 1.0)
 
     return check
+
+
+def _promotes(row: str, tf: TextFile, h: Hit, patterns: tuple[re.Pattern[str], ...], retag: bool) -> bool:
+    """Whether ``row`` (the line of ``h``) holds an order to the agent that no documentation words explain."""
+    if tf.lang == "markdown" and re.match(r"(?: {4}|\t)", row):  # an indented code block: an example
+        return False
+    m = next((m for p in patterns if (m := p.search(row)) is not None), None)
+    data = tf.lang in ("json", "yaml", "toml", "text")
+    # a bare noun phrase ("System override attempt") names an attack, it does not order one
+    if m is None or m.group(0).lower() == "system override" or not _order(row, m.start(), m.end(), data):
+        return False
+    rest = row[: m.start()] + " " + row[m.end() :] if retag else row
+    return not DOC_STRONG.search(f"{rest} {h.file}")
 
 
 RULES = [

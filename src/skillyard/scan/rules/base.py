@@ -8,7 +8,7 @@ the analyzers built (lines with their context, shell pipelines, Python/JS facts,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -96,6 +96,10 @@ def snippet(text: str, start: int = 0, end: int | None = None, width: int = 160)
     return s[:width]
 
 
+# candidate rows from which a rule's branch gates are computed (fewer: the regex alone is cheaper)
+_GATE_FROM = 4
+
+
 def line_rule(
     rule_id: str,
     pattern: re.Pattern[str],
@@ -119,11 +123,15 @@ def line_rule(
     """
 
     from skillyard.scan.analyzers.view import WARNS, WINDOW, fold, register_keywords
+    from skillyard.scan.rules.gates import branch_gates, gate_keywords
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
     if any("\n" in a for a in also):
         raise ValueError("an 'also' keyword may not hold a newline")
-    register_keywords(keywords + also)
+    # literals every match of some branch of the pattern holds: rows without them are skipped unsearched
+    gates = branch_gates(pattern)
+    gate_keys = gate_keywords(gates) if gates else ()
+    register_keywords(keywords + also + gate_keys)
     from skillyard.scan.context import documentation
 
     def check(view: SkillView) -> Iterator[Hit]:
@@ -131,7 +139,7 @@ def line_rule(
             if langs is not None and tf.lang not in langs:
                 continue
             if keywords:
-                numbers: Iterable[int] = tf.candidate_numbers(keywords)
+                numbers: Sequence[int] = tf.candidate_numbers(keywords)
             elif whole.search(tf.text) is None:
                 continue
             else:
@@ -140,13 +148,19 @@ def line_rule(
             # the rows holding an ``also`` keyword, from the shared index (a set look-up per row, not a substring
             # search per keyword); none of those keywords holds a newline, so this is ``a in lower_rows[n - 1]``
             also_rows = tf.rows_with(also) if also else frozenset()
+            # worth a few set operations only when there are rows to skip
+            gated = tf.gate_rows(gates, gate_keys) if gates and len(numbers) > _GATE_FROM else None
             for i, n in enumerate(numbers):
                 if i & 255 == 255 and view.over_budget(tf.path, f"rule {rule_id} (from line {n})"):
                     break
                 row = rows[n - 1]
                 # The same tests as below on the line's own text, before its Line object (and markdown context)
                 # is built: most candidate lines fail here. A windowed (very long) line is tried window by window.
-                if len(row) <= WINDOW and ((also and n not in also_rows) or pattern.search(row) is None):
+                if len(row) <= WINDOW and (
+                    (also and n not in also_rows)
+                    or (gated is not None and n not in gated)
+                    or pattern.search(row) is None
+                ):
                     continue
                 yield from _line_hits(tf.path, tf.line_objs(n))
 

@@ -215,3 +215,33 @@ def test_line_rule_with_branch_gates_matches_a_plain_per_line_matcher() -> None:
     got = [h.line for h in line_rule("T001", pattern, "m", keywords=("ignore",))(view)]
     want = [n for n, r in enumerate(md.split("\n"), 1) if pattern.search(r)]
     assert got == want and len(want) == 5
+
+
+def test_split_branches_find_a_match_exactly_when_the_pattern_does() -> None:
+    from skillyard.scan.rules.gates import split_pattern
+
+    # a prefix the parser hoists out of the alternation is distributed over the branches
+    for source in (r"\bsend\s+it|\bpost\s+it", r"\b(?:send|post)\s+it"):
+        sp = split_pattern(re.compile(source, re.IGNORECASE))
+        assert sp is not None and sp.gates == ((frozenset({"send"}),), (frozenset({"post"}),)), source
+        assert [bool(b.search("Please POST it")) for b in sp.branches] == [False, True]
+    rows = _fixture_rows()
+    for p in _gated_patterns():
+        split = split_pattern(p)
+        assert split is not None and len(split.branches) == len(split.gates) > 1
+        for row in rows:
+            assert bool(p.search(row)) == any(b.search(row) for b in split.branches), (p.pattern[:40], row)
+
+
+def test_row_gates_of_hand_written_loops_never_skip_a_matching_row() -> None:
+    from skillyard.scan.rules import covert_orders as co
+
+    for gate, pats in (
+        (co._ADDRESS_GATE, (co._ADDRESS,)),
+        (co._ASK_GATE, (co._ASK,)),
+        (co._SABOTAGE_GATE, (co._BACKDOOR, co._TEST_RIG)),
+    ):
+        assert gate.gates is not None
+        for row in _fixture_rows():
+            if any(p.search(row) for p in pats):
+                assert gate.allows(fold(row)), row

@@ -72,7 +72,7 @@ def _npm_hooks(view: SkillView) -> None:
         scripts = data.get("scripts") if isinstance(data, dict) else None
         if not isinstance(scripts, dict):
             continue
-        rows = tf.text.split("\n")
+        rows = tf.raw_rows
         for hook in _NPM_HOOKS:
             cmd = scripts.get(hook)
             if not isinstance(cmd, str) or not cmd.strip():

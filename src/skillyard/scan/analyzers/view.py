@@ -37,8 +37,6 @@ from skillyard.scan.context import (
 )
 from skillyard.scan.options import ScanOptions
 
-Gates = tuple[tuple[frozenset[str], ...], ...]
-
 WINDOW = 2000
 # Reason given to a line that itself warns against something ("never", "avoid"): rules whose own pattern is a
 # negation (concealment, "never use other skills") ignore this discount.
@@ -156,6 +154,7 @@ class TextFile:
     rows: list[str] = field(default_factory=list, repr=False)
     _lines: list[Line] | None = field(default=None, repr=False)
     _lower_rows: list[str] | None = field(default=None, repr=False)
+    _raw_rows: list[str] | None = field(default=None, repr=False)
     _cache: dict[int, list[Line]] = field(default_factory=dict, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _index: dict[str, set[int]] | None = field(default=None, repr=False)
@@ -175,6 +174,13 @@ class TextFile:
             got = self.make(n) if 1 <= n <= self.n_lines else []
             self._cache[n] = got
         return got
+
+    @property
+    def raw_rows(self) -> list[str]:
+        """``text.split("\\n")``, built once (``rows`` unless markdown rows dropped a carriage return)."""
+        if self._raw_rows is None:
+            self._raw_rows = self.rows if self.md is None or "\r" not in self.text else self.text.split("\n")
+        return self._raw_rows
 
     @property
     def lower_rows(self) -> list[str]:
@@ -201,33 +207,6 @@ class TextFile:
                 return index[present.pop()]
             return set().union(*map(index.__getitem__, present))
         return frozenset(self.candidate_numbers(keywords))
-
-    def gate_rows(self, gates: Gates, keywords: tuple[str, ...]) -> set[int] | None:
-        """The rows where some branch of ``gates`` (:func:`~skillyard.scan.rules.gates.branch_gates`) has every
-        clause present, from the keyword index by set algebra (``keywords``: all their literals, registered);
-        ``None`` when the index cannot answer (a rule then tries every candidate row)."""
-        index = self._keyword_index()
-        if index is None or _newest(keywords) > self._index_version:
-            return None
-        present = index.keys() & _as_set(keywords)
-        out: set[int] = set()
-        if not present:
-            return out
-        get = index.__getitem__
-        for clauses in gates:
-            rows: set[int] | None = None
-            for clause in clauses:
-                hit = clause & present
-                if not hit:
-                    rows = None
-                    break
-                got = set().union(*map(get, hit))
-                rows = got if rows is None else rows & got
-                if not rows:
-                    break
-            if rows:
-                out |= rows
-        return out
 
     def candidate_numbers(self, keywords: tuple[str, ...]) -> list[int]:
         """The numbers (ascending) of the lines :meth:`candidates` returns, without building Line objects:

@@ -70,7 +70,7 @@ def addressed(inner: Check, *patterns: re.Pattern[str], retag: bool = False) -> 
             if h.context.kind not in _PROMOTE and not own_words:
                 yield h
                 continue
-            row = tf.text.split("\n")[h.line - 1] if h.line <= tf.n_lines else ""
+            row = tf.raw_rows[h.line - 1] if h.line <= tf.n_lines else ""
             if tf.lang == "markdown" and re.match(r"(?: {4}|\t)", row):  # an indented code block: an example
                 yield h
                 continue

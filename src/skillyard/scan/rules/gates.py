@@ -12,7 +12,8 @@ ASCII letter to that letter, so the gate is exact for case-insensitive patterns 
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import dataclass
+from re import _compiler  # type: ignore[attr-defined]
 
 # the regex parser of Python >= 3.11: what re.compile itself reads
 from re import _constants as _c  # type: ignore[attr-defined]
@@ -54,7 +55,7 @@ def _seq(items: Any) -> list[Clause]:
 
     def flush() -> None:
         s = "".join(run).lower()
-        if len(s) >= MIN_LEN or (len(s) >= 2 and not s.isascii()):
+        if len(s) >= MIN_LEN or not s.isascii():
             out.append(frozenset({s}))
         run.clear()
 
@@ -78,33 +79,97 @@ def _seq(items: Any) -> list[Clause]:
     return out
 
 
-_CACHE: dict[re.Pattern[str], Gates | None] = {}
+@dataclass(frozen=True)
+class Split:
+    """A pattern as the alternation of ``branches`` (compiled alone), each with its gate clauses (``gates[i]``).
+
+    ``pattern.search(t)`` finds a match exactly when some branch does: a match is a match of one alternative.
+    """
+
+    gates: Gates
+    branches: tuple[re.Pattern[str], ...]
+    pairs: tuple[tuple[re.Pattern[str], tuple[Clause, ...]], ...]
 
 
-def branch_gates(pattern: re.Pattern[str]) -> Gates | None:
-    """Per top-level branch, its (at most ``MAX_CLAUSES``) most selective clauses; ``None`` when some branch has
-    none (the pattern cannot be gated). Cached: some rules build their line checks per scan."""
+_CACHE: dict[re.Pattern[str], Split | None] = {}
+
+
+def split_pattern(pattern: re.Pattern[str]) -> Split | None:
+    """The pattern's branches and their gates; ``None`` when some branch has no clause (the pattern cannot be
+    gated). Cached: some rules build their line checks per scan."""
     if pattern in _CACHE:
         return _CACHE[pattern]
-    got = _CACHE[pattern] = _gates(pattern)
+    got = _CACHE[pattern] = _split(pattern)
     return got
 
 
-def _gates(pattern: re.Pattern[str]) -> Gates | None:
+def branch_gates(pattern: re.Pattern[str]) -> Gates | None:
+    """Per branch, its (at most ``MAX_CLAUSES``) most selective clauses; ``None`` when some branch has none."""
+    sp = split_pattern(pattern)
+    return sp.gates if sp is not None else None
+
+
+def _alternatives(items: list[Any]) -> list[list[Any]]:
+    """The top-level alternatives: a sequence holding one alternation (bare, or as the only content of a plain
+    non-capturing group) is the alternation of prefix + each alternative + suffix (``\\b(?:a|b)\\s`` is
+    ``\\ba\\s|\\bb\\s``; the regex parser moves a prefix common to all branches out, e.g. a leading ``\\b``)."""
+    where = []
+    for k, (op, av) in enumerate(items):
+        if op is _c.BRANCH:
+            where.append((k, av[1]))
+        elif op is _c.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
+            inner = list(av[3])
+            if len(inner) == 1 and inner[0][0] is _c.BRANCH:
+                where.append((k, inner[0][1][1]))
+    if len(where) != 1:
+        return [items]
+    k, alts = where[0]
+    return [items[:k] + list(alt) + items[k + 1 :] for alt in alts]
+
+
+def _split(pattern: re.Pattern[str]) -> Split | None:
     parsed = _p.parse(pattern.pattern, pattern.flags)
-    items = list(parsed)
-    top = len(items) == 1 and items[0][0] is _c.BRANCH
-    branches = [list(b) for b in items[0][1][1]] if top else [items]
+    branches = _alternatives(list(parsed))
     gates: list[tuple[Clause, ...]] = []
     for b in branches:
         clauses = sorted(set(_seq(b)), key=_score, reverse=True)[:MAX_CLAUSES]
         if not clauses:
             return None
         gates.append(tuple(clauses))
-    return tuple(gates)
+    if len(branches) == 1:
+        compiled: tuple[re.Pattern[str], ...] = (pattern,)
+    else:
+        compiled = tuple(_compiler.compile(_p.SubPattern(parsed.state, b), pattern.flags) for b in branches)
+    g = tuple(gates)
+    return Split(g, compiled, tuple(zip(compiled, g, strict=True)))
 
 
-@cache
-def gate_keywords(gates: Gates) -> tuple[str, ...]:
-    """Every literal the gates use, sorted (to register with the shared keyword index)."""
-    return tuple(sorted({k for clauses in gates for clause in clauses for k in clause}))
+def could_match(gates: Gates | None, low: str) -> bool:
+    """False only when no branch of ``gates`` has all its clauses in ``low`` (case-folded text): the pattern
+    cannot match the text. ``None`` gates (an ungated pattern) always could."""
+    if gates is None:
+        return True
+    return any(all(any(k in low for k in clause) for clause in clauses) for clauses in gates)
+
+
+def row_matches(split: Split, low: str, row: str) -> bool:
+    """``pattern.search(row) is not None`` for the pattern ``split`` came from, trying only the branches whose
+    clauses all have a literal in ``low`` (the case-folded ``row``)."""
+    for rx, clauses in split.pairs:
+        if all(any(k in low for k in clause) for clause in clauses) and rx.search(row) is not None:
+            return True
+    return False
+
+
+class RowGate:
+    """Whether a row could match any of ``patterns``: for a rule's own row loop (see :func:`could_match`)."""
+
+    def __init__(self, *patterns: re.Pattern[str]) -> None:
+        splits = [split_pattern(p) for p in patterns]
+        self.gates: Gates | None = None
+        if all(s is not None for s in splits):
+            self.gates = tuple(g for s in splits if s is not None for g in s.gates)
+
+    def allows(self, low: str) -> bool:
+        """Whether the case-folded text ``low`` holds what some branch needs (always, when ungated)."""
+        return could_match(self.gates, low)

@@ -36,7 +36,7 @@ def _background_medium(inner: Check) -> Check:
     def check(view: SkillView) -> Iterator[Hit]:
         for h in inner(view):
             tf = view.file(h.file)
-            row = tf.text.split("\n")[h.line - 1] if tf is not None else h.evidence
+            row = tf.raw_rows[h.line - 1] if tf is not None else h.evidence
             if BACKGROUND.search(row) and not CONCEAL.search(BACKGROUND.sub(" ", row)):
                 yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM)
             else:
@@ -54,7 +54,7 @@ def _self_rewrite(view: SkillView) -> Iterator[Hit]:
             continue
         if tf.lang == "javascript" and not re.search(r"\bfetch\s*\(|\bhttps?\.get\s*\(|\baxios\b", tf.text):
             continue
-        row = tf.text.split("\n")[h.line - 1]
+        row = tf.raw_rows[h.line - 1]
         targets = [t for t in re.findall(r"[^\s\"'(,]*SKILL\.md", row) if "://" not in t]
         # its own SKILL.md: a relative path, or one built from the script's own location (not another skill's
         # folder under ~/.claude/skills, which is what an installer writes)
@@ -109,7 +109,7 @@ def _remote(view: SkillView) -> Iterator[Hit]:
         keywords=("current", "latest", "live", "remote", "online", "fresh", "up-to-date"),
     )(view):
         tf = view.file(h.file)
-        rows = tf.text.split("\n") if tf is not None else []
+        rows = tf.raw_rows if tf is not None else []
         if any("://" in r for r in rows[h.line - 1 : h.line + 8]):
             yield h
 

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.analyzers.view import SkillView, TextFile, fold
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+from skillyard.scan.rules.gates import branch_gates, could_match
 from skillyard.scan.rules.injection_patterns import REMOTE
 
 # P008's pattern plus 'as YOUR instructions', 'verbatim', 'without asking' after a fetched URL
@@ -26,6 +27,7 @@ _FOLLOW = re.compile(
     re.IGNORECASE,
 )
 
+_REMOTE_G, _FOLLOW_G = branch_gates(REMOTE), branch_gates(_FOLLOW)
 _ORDER_WORDS = ("follow", "treat", "obey", "execute", "instructions", "verbatim")
 
 
@@ -37,8 +39,9 @@ def _paragraphs(tf: TextFile) -> Iterator[tuple[int, list[str]]]:
     """Multi-line prose paragraphs that hold a URL (found from the URL rows outwards, each once)."""
     rows = tf.rows
     done = -1
-    for i, low in enumerate(tf.lower_rows):
-        if i <= done or "http" not in low or not _is_prose(rows[i]):
+    for n in sorted(tf.rows_with(("http",))):  # the rows whose folded text holds "http", from the keyword index
+        i = n - 1
+        if i <= done or not _is_prose(rows[i]):
             continue
         lo = i
         while lo > 0 and _is_prose(rows[lo - 1]):
@@ -59,7 +62,11 @@ def _wrapped(view: SkillView) -> Iterator[Hit]:
             continue
         for start, block in _paragraphs(tf):
             joined = " ".join(r.strip().replace("`", "") for r in block)
-            if "http" not in joined or (REMOTE.search(joined) is None and _FOLLOW.search(joined) is None):
+            if "http" not in joined or not (
+                could_match(_REMOTE_G, fold(joined)) or could_match(_FOLLOW_G, fold(joined))
+            ):
+                continue  # (exact: neither pattern can match without its literals)
+            if REMOTE.search(joined) is None and _FOLLOW.search(joined) is None:
                 continue
             if any(REMOTE.search(r.replace("`", "")) or _FOLLOW.search(r.replace("`", "")) for r in block):
                 continue  # one line says it all: P008 reports it

@@ -17,12 +17,12 @@ import pytest
 
 from skillyard.model import SkillFile
 from skillyard.scan.analyzers import shell
+from skillyard.scan.analyzers.gates import branch_gates
 from skillyard.scan.analyzers.view import fold
 from skillyard.scan.engine import analyse
 from skillyard.scan.options import ScanOptions
 from skillyard.scan.rules import signals
 from skillyard.scan.rules.base import line_rule
-from skillyard.scan.rules.gates import branch_gates
 from skillyard.spec import load_skill
 
 SAMPLES = [
@@ -218,7 +218,7 @@ def test_line_rule_with_branch_gates_matches_a_plain_per_line_matcher() -> None:
 
 
 def test_split_branches_find_a_match_exactly_when_the_pattern_does() -> None:
-    from skillyard.scan.rules.gates import split_pattern
+    from skillyard.scan.analyzers.gates import split_pattern
 
     # a prefix the parser hoists out of the alternation is distributed over the branches
     for source in (r"\bsend\s+it|\bpost\s+it", r"\b(?:send|post)\s+it"):
@@ -233,15 +233,21 @@ def test_split_branches_find_a_match_exactly_when_the_pattern_does() -> None:
             assert bool(p.search(row)) == any(b.search(row) for b in split.branches), (p.pattern[:40], row)
 
 
-def test_row_gates_of_hand_written_loops_never_skip_a_matching_row() -> None:
+def test_gated_searches_of_hand_written_loops_return_the_patterns_matches() -> None:
+    from skillyard.scan.analyzers import secrets as se
     from skillyard.scan.rules import covert_orders as co
+    from skillyard.scan.rules import remote_code as rc
+    from skillyard.scan.rules import wrapped_orders as wo
 
-    for gate, pats in (
-        (co._ADDRESS_GATE, (co._ADDRESS,)),
-        (co._ASK_GATE, (co._ASK,)),
-        (co._SABOTAGE_GATE, (co._BACKDOOR, co._TEST_RIG)),
-    ):
-        assert gate.gates is not None
-        for row in _fixture_rows():
-            if any(p.search(row) for p in pats):
-                assert gate.allows(fold(row)), row
+    gated = (co._ADDRESS_G, co._ASK_G, co._BACKDOOR_G, co._TEST_RIG_G, wo._REMOTE_G, wo._FOLLOW_G)
+    gated += (se._STORE_G, se._CREDENTIAL_G, se._ENV_G, se._USER_G, rc._BINARY_URL_G, rc._DOWNLOAD_RUN_PROSE_G)
+    assert all(g.split is not None for g in gated)
+    hits = 0
+    for row in _fixture_rows():
+        for variant in (row, row.upper(), row.replace("s", "ſ")):
+            for g in gated:
+                want = g.pattern.search(variant)
+                got = g.search(variant, fold(variant))
+                assert (got and got.span()) == (want and want.span()), (g.pattern.pattern[:40], variant)
+                hits += want is not None
+    assert hits > 20

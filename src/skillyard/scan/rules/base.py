@@ -152,8 +152,8 @@ def make_line_rule(
     ``also`` is a second keyword gate: a candidate line must contain one of these too.
     """
 
+    from skillyard.scan.analyzers.gates import row_matches, split_pattern
     from skillyard.scan.analyzers.view import WARNS, WINDOW, fold, register_keywords
-    from skillyard.scan.rules.gates import row_matches, split_pattern
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
     if any("\n" in a for a in also):

@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers.gates import Gated
 from skillyard.scan.analyzers.view import SkillView, TextFile, fold, register_keywords
 from skillyard.scan.context import Context, ContextKind, base_context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
-from skillyard.scan.rules.gates import RowGate
 
 _TEXT_ROLES = ("skill_md", "reference", "script")
 # Headings under which a skill quotes attacks (a "Checklist" or "Patterns" heading alone does not).
@@ -117,7 +117,7 @@ _FILE_KEYS = (
 register_keywords(_FILE_KEYS)
 
 
-_ADDRESS_GATE = RowGate(_ADDRESS)
+_ADDRESS_G = Gated(_ADDRESS)  # searches only the branches the row holds the literals of
 
 
 def _addressed_notes(view: SkillView) -> Iterator[Hit]:
@@ -138,10 +138,8 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
         if you:
             numbers = sorted(set(numbers).union(you))
         for n in numbers:
-            if not _ADDRESS_GATE.allows(low_rows[n - 1]):
-                continue  # no branch of _ADDRESS has its literals in this row
             row = tf.rows[n - 1]
-            m = _ADDRESS.search(row)
+            m = _ADDRESS_G.search(row, low_rows[n - 1])
             if m is None or warns_against(row, m.start(), m.end()):
                 continue
             block = "\n".join(tf.rows[n - 1 : n + 8])
@@ -190,7 +188,7 @@ _OTP = re.compile(
     r"|\bcode\s+(?:2FA|SMS|de\s+v[ée]rification|à\s+usage\s+unique)|验证码|动态码|助记词|認証コード|ワンタイム|確認コード",
     re.IGNORECASE,
 )
-_ASK_GATE = RowGate(_ASK)
+_ASK_G = Gated(_ASK)
 _PASSWORD = re.compile(
     r"\bpassword\b|\bpasscode\b|\bPIN\b|\bcontraseña\b|\bPasswort\b|\bKennwort\b|\bmot\s+de\s+passe\b|密码|パスワード",
     re.IGNORECASE,
@@ -203,8 +201,7 @@ def _phishing(view: SkillView) -> Iterator[Hit]:
             continue
         for n in tf.candidate_numbers(_ASK_KEYS + _ASK_ML_KEYS):
             row = tf.rows[n - 1]
-            # _ASK is tried only when the folded row holds its literals
-            m = (_ASK.search(row) if _ASK_GATE.allows(tf.lower_rows[n - 1]) else None) or _ASK_ML.search(row)
+            m = _ASK_G.search(row, tf.lower_rows[n - 1]) or _ASK_ML.search(row)
             if m is None:
                 continue
             span = " ".join(tf.rows[n - 1 : n + 1])
@@ -254,7 +251,7 @@ _CLAIM = re.compile(
 )
 
 
-_SABOTAGE_GATE = RowGate(_BACKDOOR, _TEST_RIG)
+_BACKDOOR_G, _TEST_RIG_G = Gated(_BACKDOOR), Gated(_TEST_RIG)
 
 
 _ACCOUNT = re.compile(
@@ -331,9 +328,8 @@ def _sabotage(view: SkillView) -> Iterator[Hit]:
         for n in sorted({k for h in held for k in (h - 1, h) if k >= 1}):
             line = rows[n - 1]
             row = line + " " + rows[n] if n < len(rows) else line  # a sentence wrapped onto the next line
-            if not _SABOTAGE_GATE.allows(fold(row)):
-                continue  # neither pattern's literals are in the joined row
-            m = _BACKDOOR.search(row) or _TEST_RIG.search(row)
+            low = fold(row)
+            m = _BACKDOOR_G.search(row, low) or _TEST_RIG_G.search(row, low)
             if m is None or m.start() >= len(line) or warns_against(row, m.start(), m.end()):
                 continue
             if re.search(

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers.gates import Gated
 from skillyard.scan.analyzers.view import SkillView, TextFile, fold
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
-from skillyard.scan.rules.gates import branch_gates, could_match
 from skillyard.scan.rules.injection_patterns import REMOTE
 
 # P008's pattern plus 'as YOUR instructions', 'verbatim', 'without asking' after a fetched URL
@@ -27,7 +27,7 @@ _FOLLOW = re.compile(
     re.IGNORECASE,
 )
 
-_REMOTE_G, _FOLLOW_G = branch_gates(REMOTE), branch_gates(_FOLLOW)
+_REMOTE_G, _FOLLOW_G = Gated(REMOTE), Gated(_FOLLOW)  # search only the branches a text holds the literals of
 _ORDER_WORDS = ("follow", "treat", "obey", "execute", "instructions", "verbatim")
 
 
@@ -62,11 +62,10 @@ def _wrapped(view: SkillView) -> Iterator[Hit]:
             continue
         for start, block in _paragraphs(tf):
             joined = " ".join(r.strip().replace("`", "") for r in block)
-            if "http" not in joined or not (
-                could_match(_REMOTE_G, fold(joined)) or could_match(_FOLLOW_G, fold(joined))
+            low = fold(joined)
+            if "http" not in joined or (
+                _REMOTE_G.search(joined, low) is None and _FOLLOW_G.search(joined, low) is None
             ):
-                continue  # (exact: neither pattern can match without its literals)
-            if REMOTE.search(joined) is None and _FOLLOW.search(joined) is None:
                 continue
             if any(REMOTE.search(r.replace("`", "")) or _FOLLOW.search(r.replace("`", "")) for r in block):
                 continue  # one line says it all: P008 reports it

@@ -88,7 +88,10 @@ class Split:
 
     gates: Gates
     branches: tuple[re.Pattern[str], ...]
-    pairs: tuple[tuple[re.Pattern[str], tuple[Clause, ...]], ...]
+    pairs: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...]
+    # an alternation of every branch's first-clause literals (for several branches): one C-level search of the
+    # folded text tells whether any branch could match at all
+    first: re.Pattern[str] | None
 
 
 _CACHE: dict[re.Pattern[str], Split | None] = {}
@@ -141,7 +144,10 @@ def _split(pattern: re.Pattern[str]) -> Split | None:
     else:
         compiled = tuple(_compiler.compile(_p.SubPattern(parsed.state, b), pattern.flags) for b in branches)
     g = tuple(gates)
-    return Split(g, compiled, tuple(zip(compiled, g, strict=True)))
+    pairs = tuple((rx, tuple(tuple(sorted(c)) for c in clauses)) for rx, clauses in zip(compiled, g, strict=True))
+    lits = sorted({k for clauses in g for k in clauses[0]}, key=lambda k: (-len(k), k))
+    first = re.compile("|".join(map(re.escape, lits))) if len(g) > 1 else None
+    return Split(g, compiled, pairs, first)
 
 
 def could_match(gates: Gates | None, low: str) -> bool:
@@ -155,21 +161,33 @@ def could_match(gates: Gates | None, low: str) -> bool:
 def row_matches(split: Split, low: str, row: str) -> bool:
     """``pattern.search(row) is not None`` for the pattern ``split`` came from, trying only the branches whose
     clauses all have a literal in ``low`` (the case-folded ``row``)."""
+    if split.first is not None and split.first.search(low) is None:
+        return False  # not one literal any branch needs first: no branch can match
     for rx, clauses in split.pairs:
-        if all(any(k in low for k in clause) for clause in clauses) and rx.search(row) is not None:
-            return True
+        for clause in clauses:
+            for k in clause:
+                if k in low:
+                    break
+            else:
+                break  # this clause has no literal in the row: the branch cannot match
+        else:
+            if rx.search(row) is not None:
+                return True
     return False
 
 
-class RowGate:
-    """Whether a row could match any of ``patterns``: for a rule's own row loop (see :func:`could_match`)."""
+class Gated:
+    """A pattern whose ``search`` first tries its branches only where the folded text holds their literals.
 
-    def __init__(self, *patterns: re.Pattern[str]) -> None:
-        splits = [split_pattern(p) for p in patterns]
-        self.gates: Gates | None = None
-        if all(s is not None for s in splits):
-            self.gates = tuple(g for s in splits if s is not None for g in s.gates)
+    ``search(text, low)`` returns exactly ``pattern.search(text)`` (``low``: ``fold(text)``); on the many texts no
+    branch can match it costs a few substring tests, or a search of the one or two branches that could.
+    """
 
-    def allows(self, low: str) -> bool:
-        """Whether the case-folded text ``low`` holds what some branch needs (always, when ungated)."""
-        return could_match(self.gates, low)
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.split = split_pattern(pattern)
+
+    def search(self, text: str, low: str) -> re.Match[str] | None:
+        if self.split is not None and not row_matches(self.split, low, text):
+            return None
+        return self.pattern.search(text)

@@ -211,12 +211,14 @@ class TextFile:
     def candidate_numbers(self, keywords: tuple[str, ...]) -> list[int]:
         """The numbers (ascending) of the lines :meth:`candidates` returns, without building Line objects:
         a rule can try its pattern on ``rows[n - 1]`` first and build the line only when it matches."""
-        index = self._keyword_index()
-        if index is not None and _newest(keywords) <= self._index_version:
+        index = self._index if self._index is not None else self._keyword_index()
+        # (the two cached look-ups inlined: this runs once per rule per file)
+        if index is not None and (_NEWEST.get(keywords) or _newest(keywords)) <= self._index_version:
             # the keywords this file holds, found by a C-level set intersection
-            present = index.keys() & _as_set(keywords)
-            if not present:
+            kws = _SETS.get(keywords) or _as_set(keywords)
+            if index.keys().isdisjoint(kws):
                 return []
+            present = index.keys() & kws
             if len(present) == 1:
                 return sorted(index[present.pop()])
             return sorted(set().union(*map(index.__getitem__, present)))

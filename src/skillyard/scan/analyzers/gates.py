@@ -1,12 +1,14 @@
-"""Exact literal gates derived from a regex: which rows a pattern can match, found through the keyword index.
+"""Exact literal gates derived from a regex: which texts a pattern can match, decided by substring tests.
 
-``branch_gates(pattern)`` reads the parsed pattern (``re._parser``) and returns, for each top-level branch, a few
-*clauses*: sets of lowercase literals such that every match of that branch contains at least one literal of every
-clause (a run of literal characters the branch must match, or the union over an inner alternation whose every
-alternative has one). A row none of whose branches has all its clauses present cannot match, so a rule may skip
-it without running the regex. Literals are ASCII or caseless (CJK, kana) and never hold a line break; they are
-compared with the case-folded row (``view.fold``), which maps every character ``re.IGNORECASE`` equates with an
-ASCII letter to that letter, so the gate is exact for case-insensitive patterns too.
+:func:`split_pattern` reads the parsed pattern (``re._parser``, what ``re.compile`` reads) and splits it into its
+top-level alternatives, each compiled alone; for each it keeps a few *clauses*: sets of lowercase literals such
+that every match of that branch contains at least one literal of every clause (a run of literal characters the
+branch must match, or the union over an inner alternation whose every alternative has one). A text in which no
+branch has all its clauses present cannot match, so :func:`row_matches` and :class:`Gated` skip the regex, or
+search only the branches that could match. Literals are ASCII or caseless (CJK, kana) and never hold a line
+break; they are compared with the case-folded text (``view.fold``), which maps every character
+``re.IGNORECASE`` equates with an ASCII letter to that letter, so the gates are exact for case-insensitive
+patterns too (tests/scan/test_speed_gates.py).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser as _p  # type: ignore[attr-defined]
 from typing import Any
 
-# shorter literals are too common to be worth a keyword-index entry (and a weak gate)
+# shorter ASCII literals are too common to be worth testing (a weak gate)
 MIN_LEN = 3
-# clauses kept per branch (the most selective): each is one more set intersection per file
+# clauses kept per branch (the most selective): each is one more substring test per text
 MAX_CLAUSES = 2
 
 Clause = frozenset[str]

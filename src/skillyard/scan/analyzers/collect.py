@@ -72,7 +72,7 @@ def _npm_hooks(view: SkillView) -> None:
         scripts = data.get("scripts") if isinstance(data, dict) else None
         if not isinstance(scripts, dict):
             continue
-        rows = tf.text.split("\n")
+        rows = tf.raw_rows
         for hook in _NPM_HOOKS:
             cmd = scripts.get(hook)
             if not isinstance(cmd, str) or not cmd.strip():
@@ -142,7 +142,9 @@ def collect_snippets(view: SkillView) -> None:
             text = "\n".join(tf.md.rows[first - 1 : last])
             kind = "powershell" if lang in PS_LANGS else "shell"
             view.snippets.append(Snippet(tf.path, first, text, objs[0].ctx, "markdown", kind))
-        for n in tf.candidate_numbers(("`",)):
+        # rows holding a backtick, by a scan of the rows (not the shared keyword index: backticks are a third of
+        # all its hits, and no rule asks for them)
+        for n in [i for i, r in enumerate(tf.rows, 1) if "`" in r]:
             row = tf.rows[n - 1]
             # a command word inside inline code is one in the row (backticks are not word characters)
             if len(row) <= WINDOW and _CMDLIKE.search(row) is None:

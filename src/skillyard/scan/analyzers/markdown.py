@@ -122,9 +122,31 @@ def html_comments(text: str) -> Iterator[tuple[int, str]]:
         pos = e + 3
 
 
-_FENCE_M = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)[^\n]*$", re.MULTILINE)
-_HEADING_M = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*?)[ \t#]*$", re.MULTILINE)
-_COMMENT_M = re.compile(r"<!--|-->")
+# A fence or heading line: its newline, then the line (groups 1-2: fence token and info; 3-4: heading marks and
+# text). Starting with a literal newline (not ``^``) lets the regex engine jump from newline to newline instead of
+# trying every position; the first line of the body is tried with ``match``. One pass finds both kinds.
+_STRUCT = r" {0,3}(?:(`{3,}|~{3,})[ \t]*([^`\s]*)[^\n]*|(#{1,6})[ \t]+([^\n]*?)[ \t#]*)$"
+_STRUCT_M = re.compile("\n" + _STRUCT, re.MULTILINE)
+_STRUCT_FIRST = re.compile(_STRUCT, re.MULTILINE)
+
+
+def _comment_marks(text: str, pos: int) -> list[tuple[int, str]]:
+    """``(offset, "<!--" or "-->")`` of the comment delimiters from ``pos``, left to right without overlap (what
+    ``re.finditer("<!--|-->")`` gives), by C-level ``str.find``."""
+    out: list[tuple[int, str]] = []
+    a, b = text.find("<!--", pos), text.find("-->", pos)
+    while a >= 0 or b >= 0:
+        if b < 0 or 0 <= a < b:
+            out.append((a, "<!--"))
+            pos = a + 4
+        else:
+            out.append((b, "-->"))
+            pos = b + 3
+        if 0 <= a < pos:
+            a = text.find("<!--", pos)
+        if 0 <= b < pos:
+            b = text.find("-->", pos)
+    return out
 
 
 class MdIndex:
@@ -145,18 +167,22 @@ class MdIndex:
             end = next((j for j in range(1, len(self.rows)) if self.rows[j].strip() in ("---", "...")), None)
             if end is not None:
                 self.front_end = end + 1
-        events: list[tuple[int, int, str, re.Match[str]]] = []
+        # (line start offset, order, kind, fence token or heading marks, fence info or heading text)
+        events: list[tuple[int, int, str, str, str]] = []
         body_start = starts[self.front_end] if self.front_end else 0
         # each pass needs a literal its matches contain: a file without it skips a whole-text regex pass
-        if "```" in text or "~~~" in text:
-            for m in _FENCE_M.finditer(text, body_start):
-                events.append((m.start(), 0, "fence", m))
-        if "#" in text:
-            for m in _HEADING_M.finditer(text, body_start):
-                events.append((m.start(), 1, "heading", m))
+        if "```" in text or "~~~" in text or "#" in text:
+            first = _STRUCT_FIRST.match(text, body_start) if body_start == 0 else None
+            found = [first] if first is not None else []
+            found.extend(_STRUCT_M.finditer(text, body_start - 1 if body_start else 0))
+            for m in found:
+                off = m.start() if m is first else m.start() + 1
+                if m.group(1) is not None:
+                    events.append((off, 0, "fence", m.group(1), m.group(2)))
+                else:
+                    events.append((off, 1, "heading", m.group(3), m.group(4)))
         if "<!--" in text or "-->" in text:
-            for m in _COMMENT_M.finditer(text, body_start):
-                events.append((m.start(), 2, m.group(0), m))
+            events.extend((off, 2, mark, "", "") for off, mark in _comment_marks(text, body_start))
         events.sort(key=lambda e: (e[0], e[1]))
         # (first line, last line, kind, lang) blocks; headings as (line, path)
         self.blocks: list[tuple[int, int, str, str]] = []
@@ -167,11 +193,11 @@ class MdIndex:
         lang = ""
         comment_line = 0
         in_comment = False
-        for off, _, kind, m in events:
+        for off, _, kind, g1, g2 in events:
             n = bisect_right(starts, off)
             if fence is not None:
                 if kind == "fence":
-                    tok = m.group(1)
+                    tok = g1
                     rest = self.rows[n - 1].strip()
                     if tok[0] == fence[0] and len(tok) >= len(fence) and rest.strip(tok[0]) == "":
                         self.blocks.append((fence_line, n, "code", lang))
@@ -185,7 +211,7 @@ class MdIndex:
             if kind == "fence":
                 if any(b[0] <= n <= b[1] for b in self.blocks[-1:]):
                     continue
-                fence, fence_line, lang = m.group(1), n, m.group(2).lower().strip("{}.")
+                fence, fence_line, lang = g1, n, g2.lower().strip("{}.")
             elif kind == "<!--":
                 if self.blocks and self.blocks[-1][2] == "comment" and self.blocks[-1][1] == n:
                     continue
@@ -195,10 +221,10 @@ class MdIndex:
                 else:
                     in_comment, comment_line = True, n
             elif kind == "heading":
-                level = len(m.group(1))
+                level = len(g1)
                 while stack and stack[-1][0] >= level:
                     stack.pop()
-                stack.append((level, m.group(2)))
+                stack.append((level, g2))
                 self.headings.append((n, tuple(h for _, h in stack)))
         last = len(self.rows)
         if fence is not None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from skillyard.scan.analyzers.gates import Gated
+from skillyard.scan.analyzers.view import fold
+
 # Credential files and key material (category "credential").
 CREDENTIAL_PATH = re.compile(
     r"(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|/home/\w+|/Users/\w+|/root|expanduser\(|Path\.home\(\)|homedir\(\)"
@@ -41,11 +44,16 @@ USER_FILES = re.compile(
 )
 
 
+# each searched only where the case-folded text holds the literals of one of its branches (same answers)
+_STORE_G, _CREDENTIAL_G, _ENV_G, _USER_G = map(Gated, (STORE_PATH, CREDENTIAL_PATH, ENV_FILE, USER_FILES))
+
+
 def secret_kind(text: str) -> str | None:
     """``credential``, ``store``, ``env_file`` or ``user_files`` when ``text`` names a sensitive location."""
-    if STORE_PATH.search(text):
+    low = fold(text)
+    if _STORE_G.search(text, low):
         return "store"
-    if CREDENTIAL_PATH.search(text) and re.search(
+    if _CREDENTIAL_G.search(text, low) and re.search(
         r"\.ssh|\.aws|gcloud|application_default|\.azure|\.kube|\.docker|\.netrc|\.npmrc|\.pypirc|git-credentials"
         r"|\.gnupg|gh/hosts|vault-token|shadow|_history|password-store|credentials\.json|\.credentials|auth\.json"
         r"|openai|openclaw|id_(?:rsa|ed25519|ecdsa|dsa)|find-(?:generic|internet)-password"
@@ -54,8 +62,8 @@ def secret_kind(text: str) -> str | None:
         re.IGNORECASE,
     ):
         return "credential"
-    if ENV_FILE.search(text):
+    if _ENV_G.search(text, low):
         return "env_file"
-    if USER_FILES.search(text):
+    if _USER_G.search(text, low):
         return "user_files"
     return None

@@ -166,6 +166,7 @@ class TextFile:
     rows: list[str] = field(default_factory=list, repr=False)
     _lines: list[Line] | None = field(default=None, repr=False)
     _lower_rows: list[str] | None = field(default=None, repr=False)
+    _raw_rows: list[str] | None = field(default=None, repr=False)
     _cache: dict[int, list[Line]] = field(default_factory=dict, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _index: dict[str, set[int]] | None = field(default=None, repr=False)
@@ -185,6 +186,13 @@ class TextFile:
             got = self.make(n) if 1 <= n <= self.n_lines else []
             self._cache[n] = got
         return got
+
+    @property
+    def raw_rows(self) -> list[str]:
+        """``text.split("\\n")``, built once (``rows`` unless markdown rows dropped a carriage return)."""
+        if self._raw_rows is None:
+            self._raw_rows = self.rows if self.md is None or "\r" not in self.text else self.text.split("\n")
+        return self._raw_rows
 
     @property
     def lower_rows(self) -> list[str]:
@@ -215,12 +223,14 @@ class TextFile:
     def candidate_numbers(self, keywords: tuple[str, ...]) -> list[int]:
         """The numbers (ascending) of the lines :meth:`candidates` returns, without building Line objects:
         a rule can try its pattern on ``rows[n - 1]`` first and build the line only when it matches."""
-        index = self._keyword_index()
-        if index is not None and _newest(keywords) <= self._index_version:
+        index = self._index if self._index is not None else self._keyword_index()
+        # (the two cached look-ups inlined: this runs once per rule per file)
+        if index is not None and (_NEWEST.get(keywords) or _newest(keywords)) <= self._index_version:
             # the keywords this file holds, found by a C-level set intersection
-            present = index.keys() & _as_set(keywords)
-            if not present:
+            kws = _SETS.get(keywords) or _as_set(keywords)
+            if index.keys().isdisjoint(kws):
                 return []
+            present = index.keys() & kws
             if len(present) == 1:
                 return sorted(index[present.pop()])
             return sorted(set().union(*map(index.__getitem__, present)))

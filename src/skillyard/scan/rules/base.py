@@ -8,7 +8,7 @@ the analyzers built (lines with their context, shell pipelines, Python/JS facts,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -96,7 +96,41 @@ def snippet(text: str, start: int = 0, end: int | None = None, width: int = 160)
     return s[:width]
 
 
+_LINE_RULES: dict[tuple[object, ...], Check] = {}
+
+
 def line_rule(
+    rule_id: str,
+    pattern: re.Pattern[str],
+    message: str,
+    *,
+    keywords: tuple[str, ...] = (),
+    kinds: frozenset[str] | None = None,
+    langs: frozenset[str] | None = None,
+    exclude: re.Pattern[str] | None = None,
+    negation: bool = False,
+    also: tuple[str, ...] = (),
+) -> Check:
+    """:func:`make_line_rule`, built once per distinct arguments (several rules call it on every scan; the
+    check it returns keeps no state between scans)."""
+    key = (rule_id, pattern, message, tuple(keywords), kinds, langs, exclude, negation, tuple(also))
+    got = _LINE_RULES.get(key)
+    if got is None:
+        got = _LINE_RULES[key] = make_line_rule(
+            rule_id,
+            pattern,
+            message,
+            keywords=tuple(keywords),
+            kinds=kinds,
+            langs=langs,
+            exclude=exclude,
+            negation=negation,
+            also=tuple(also),
+        )
+    return got
+
+
+def make_line_rule(
     rule_id: str,
     pattern: re.Pattern[str],
     message: str,
@@ -118,11 +152,15 @@ def line_rule(
     ``also`` is a second keyword gate: a candidate line must contain one of these too.
     """
 
+    from skillyard.scan.analyzers.gates import row_matches, split_pattern
     from skillyard.scan.analyzers.view import WARNS, WINDOW, fold, register_keywords
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
     if any("\n" in a for a in also):
         raise ValueError("an 'also' keyword may not hold a newline")
+    # the pattern's branches, each with literals every match of it holds: a row is searched only with the branches
+    # whose literals its folded text holds (none: skipped unsearched)
+    split = split_pattern(pattern)
     register_keywords(keywords + also)
     from skillyard.scan.context import documentation
 
@@ -131,7 +169,7 @@ def line_rule(
             if langs is not None and tf.lang not in langs:
                 continue
             if keywords:
-                numbers: Iterable[int] = tf.candidate_numbers(keywords)
+                numbers: Sequence[int] = tf.candidate_numbers(keywords)
             elif whole.search(tf.text) is None:
                 continue
             else:
@@ -140,13 +178,18 @@ def line_rule(
             # the rows holding an ``also`` keyword, from the shared index (a set look-up per row, not a substring
             # search per keyword); none of those keywords holds a newline, so this is ``a in lower_rows[n - 1]``
             also_rows = tf.rows_with(also) if also else frozenset()
+            low_rows = tf.lower_rows if split is not None else rows
             for i, n in enumerate(numbers):
                 if i & 255 == 255 and view.over_budget(tf.path, f"rule {rule_id} (from line {n})"):
                     break
                 row = rows[n - 1]
                 # The same tests as below on the line's own text, before its Line object (and markdown context)
                 # is built: most candidate lines fail here. A windowed (very long) line is tried window by window.
-                if len(row) <= WINDOW and ((also and n not in also_rows) or pattern.search(row) is None):
+                # The pattern is tried branch by branch, each only when the folded row holds its literals.
+                if len(row) <= WINDOW and (
+                    (also and n not in also_rows)
+                    or (pattern.search(row) is None if split is None else not row_matches(split, low_rows[n - 1], row))
+                ):
                     continue
                 yield from _line_hits(tf.path, tf.line_objs(n))
 

@@ -16,7 +16,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.view import SkillView, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
-from skillyard.scan.rules.signals import egress
+from skillyard.scan.rules.signals import Signal, egress
 
 _CLIP_READ = re.compile(
     r"\bpbpaste\b|\bxclip\b[^\n]*[\s\"']-o(?:ut)?\b|\bxsel\b[^\n]*[\s\"'](?:-o\b|--output\b|-[a-z]*o[a-z]*\b)|\bwl-paste\b"
@@ -42,8 +42,9 @@ _SCRIPT_LANGS = ("python", "shell", "javascript", "powershell", "applescript", "
 
 
 def _clipboard(view: SkillView) -> Iterator[Hit]:
-    sends = [s for s in egress(view) if s.active]
-    facts = {(f.file, f.line): f.value for f in view.facts_of("py.network", "js.network", "sh.upload")}
+    # the egress signals (shared, cached, but costly) are computed only once a clipboard read is found
+    sends: list[Signal] | None = None
+    facts: dict[tuple[str, int], str] = {}
     claim = f"{view.skill.name} {view.skill.description}"
     for tf in view.files:
         if tf.role == "test" or not any(k in tf.lower for k in _KEYS):
@@ -55,6 +56,9 @@ def _clipboard(view: SkillView) -> Iterator[Hit]:
             m = _CLIP_READ.search(ln.text)
             if m is None:
                 continue
+            if sends is None:
+                sends = [s for s in egress(view) if s.active]
+                facts = {(f.file, f.line): f.value for f in view.facts_of("py.network", "js.network", "sh.upload")}
             near = [s for s in sends if s.file == tf.path and (script or abs(s.lineno - ln.lineno) <= 6)]
             urls = [u for s in near for u in URL.findall(s.evidence)] + [
                 facts[(s.file, s.lineno)] for s in near if facts.get((s.file, s.lineno), "").startswith("http")
@@ -62,7 +66,7 @@ def _clipboard(view: SkillView) -> Iterator[Hit]:
             where = near[0].lineno if near else 0
             if not near and script and _NET.search(tf.text):
                 urls = [u for u in URL.findall(tf.text) if host_class(u) not in ("local", "trusted")]
-                where = next((i for i, r in enumerate(tf.text.split("\n"), 1) if urls and urls[0] in r), 0)
+                where = next((i for i, r in enumerate(tf.raw_rows, 1) if urls and urls[0] in r), 0)
             if not where:
                 continue
             declared = bool(urls) and all(

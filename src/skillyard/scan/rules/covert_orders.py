@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
+from skillyard.scan.analyzers.gates import Gated
+from skillyard.scan.analyzers.view import SkillView, TextFile, fold, register_keywords
 from skillyard.scan.context import Context, ContextKind, base_context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
 from skillyard.scan.rules.injection_patterns import AGAINST_USER
@@ -122,6 +123,9 @@ _FILE_KEYS = (
 register_keywords(_FILE_KEYS)
 
 
+_ADDRESS_G = Gated(_ADDRESS)  # searches only the branches the row holds the literals of
+
+
 def _addressed_notes(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role not in _TEXT_ROLES and tf.role != "asset":
@@ -141,7 +145,7 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
             numbers = sorted(set(numbers).union(you))
         for n in numbers:
             row = tf.rows[n - 1]
-            m = _ADDRESS.search(row)
+            m = _ADDRESS_G.search(row, low_rows[n - 1])
             if m is None or warns_against(row, m.start(), m.end()):
                 continue
             block = "\n".join(tf.rows[n - 1 : n + 8])
@@ -190,6 +194,7 @@ _OTP = re.compile(
     r"|\bcode\s+(?:2FA|SMS|de\s+v[ée]rification|à\s+usage\s+unique)|验证码|动态码|助记词|認証コード|ワンタイム|確認コード",
     re.IGNORECASE,
 )
+_ASK_G = Gated(_ASK)
 _PASSWORD = re.compile(
     r"\bpassword\b|\bpasscode\b|\bPIN\b|\bcontraseña\b|\bPasswort\b|\bKennwort\b|\bmot\s+de\s+passe\b|密码|パスワード",
     re.IGNORECASE,
@@ -202,7 +207,7 @@ def _phishing(view: SkillView) -> Iterator[Hit]:
             continue
         for n in tf.candidate_numbers(_ASK_KEYS + _ASK_ML_KEYS):
             row = tf.rows[n - 1]
-            m = _ASK.search(row) or _ASK_ML.search(row)
+            m = _ASK_G.search(row, tf.lower_rows[n - 1]) or _ASK_ML.search(row)
             if m is None:
                 continue
             span = " ".join(tf.rows[n - 1 : n + 1])
@@ -259,6 +264,9 @@ _CLAIM = re.compile(
     r"|failure)\s+(?:was|is|has\s+been)\s+(?:fixed|resolved)",
     re.IGNORECASE,
 )
+
+
+_BACKDOOR_G, _TEST_RIG_G = Gated(_BACKDOOR), Gated(_TEST_RIG)
 
 
 _ACCOUNT = re.compile(
@@ -351,7 +359,8 @@ def _sabotage(view: SkillView) -> Iterator[Hit]:
         for n in sorted({k for h in held for k in (h - 1, h) if k >= 1}):
             line = rows[n - 1]
             row = line + " " + rows[n] if n < len(rows) else line  # a sentence wrapped onto the next line
-            m = _BACKDOOR.search(row) or _TEST_RIG.search(row)
+            low = fold(row)
+            m = _BACKDOOR_G.search(row, low) or _TEST_RIG_G.search(row, low)
             if m is None or m.start() >= len(line) or warns_against(row, m.start(), m.end()):
                 continue
             if re.search(

@@ -64,7 +64,6 @@ def addressed(inner: Check, *patterns: re.Pattern[str], retag: bool = False) -> 
         # The decision depends on the row, not on which window of a very long row the hit came from: it is made
         # once per row (else a long single-line file costs one search of the whole row per windowed hit).
         decided: dict[tuple[str, int, bool], bool] = {}
-        raw_rows: dict[str, list[str]] = {}
         for h in inner(view):
             tf = view.file(h.file)
             if h.context is None or tf is None or tf.role == "test":
@@ -76,10 +75,7 @@ def addressed(inner: Check, *patterns: re.Pattern[str], retag: bool = False) -> 
                 continue
             key = (h.file, h.line, own_words)
             if key not in decided:
-                if h.file not in raw_rows:
-                    raw_rows[h.file] = tf.text.split("\n")
-                rows = raw_rows[h.file]
-                row = rows[h.line - 1] if h.line <= tf.n_lines else ""
+                row = tf.raw_rows[h.line - 1] if h.line <= tf.n_lines else ""
                 decided[key] = _promotes(row, tf, h, patterns, retag)
             if not decided[key]:
                 yield h

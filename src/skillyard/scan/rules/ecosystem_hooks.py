@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class, host_of
-from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
@@ -126,6 +126,7 @@ _REG_FILES = re.compile(
     r"|(?:requirements|constraints)[\w.-]*\.(?:txt|in))$"
 )
 _REG_KEYS = ("registry", "index-url", "index_url", "npmregistryserver", "--index", "-i http")
+register_keywords(_REG_KEYS)
 _CMD_REG = re.compile(r"\b(?:pip3?|uv pip|npm|yarn|pnpm|bun)\b[^\n]*(?:registry|index-url|index_url|-i https?:)")
 _REG_LINE = re.compile(
     r"(?:^|[\s@:\w-])(?:registry|npmRegistryServer|(?:extra[-_])?index[-_]url|--index-url|--extra-index-url|-i)"
@@ -156,9 +157,8 @@ def _registry(view: SkillView) -> Iterator[Hit]:
         if not any(k in low for k in _REG_KEYS) or (not shipped and _CMD_REG.search(low) is None):
             continue
         no_tls = _NO_TLS.search(tf.text) is not None
-        for n, (row, lrow) in enumerate(zip(tf.rows, tf.lower_rows, strict=False), 1):
-            if not any(k in lrow for k in _REG_KEYS):
-                continue
+        for n in sorted(tf.rows_with(_REG_KEYS)):  # the rows holding a key, from the shared keyword index
+            row, lrow = tf.rows[n - 1], tf.lower_rows[n - 1]
             if not shipped and not re.search(r"\b(?:pip3?|uv pip|npm|yarn|pnpm|bun)\b", lrow):
                 continue
             m = _REG_LINE.search(row)

@@ -136,7 +136,7 @@ def _env_dump(view: SkillView) -> Iterator[Hit]:
         kinds=frozenset({"code"}),
     )(view):
         tf = view.file(h.file)
-        row = tf.text.split("\n")[h.line - 1] if tf is not None else h.evidence
+        row = tf.raw_rows[h.line - 1] if tf is not None else h.evidence
         out = _PIPED_OUT.search(row) or _INLINE_SEND.search(row)
         if out and host_class(out.group(1)) not in ("local", "trusted"):
             yield Hit(
@@ -184,7 +184,7 @@ def _git_push(view: SkillView) -> Iterator[Hit]:
     claim = f"{view.skill.name} {view.skill.description}"
     for h in line_rule("E004", _GIT_PUSH_URL, "pushes the repository to a hard-coded remote", keywords=("git",))(view):
         tf = view.file(h.file)
-        row = tf.text.split("\n")[h.line - 1] if tf is not None else h.evidence
+        row = tf.raw_rows[h.line - 1] if tf is not None else h.evidence
         m = _GIT_PUSH_URL.search(row)
         if m is None:
             continue

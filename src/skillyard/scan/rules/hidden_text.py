@@ -198,7 +198,7 @@ def padding(view: SkillView) -> Iterator[Hit]:
                     ln.ctx,
                 )
         blank = 0
-        for i, raw in enumerate(tf.text.split("\n"), 1):
+        for i, raw in enumerate(tf.raw_rows, 1):
             if raw.strip():
                 if blank >= 60:
                     yield Hit("P006", tf.path, i, f"content after {blank} blank lines", snippet(raw), None)

@@ -44,7 +44,7 @@ _DOWNLOAD = re.compile(
 
 def persisted_body(tf: TextFile, line: int) -> str:
     """The line and, when it opens a here-document, the document up to its terminator (what gets written)."""
-    rows = tf.text.split("\n")
+    rows = tf.raw_rows
     row = rows[line - 1] if 0 < line <= len(rows) else ""
     m = _HEREDOC.search(row)
     if m is None:
@@ -60,7 +60,7 @@ def persisted_body(tf: TextFile, line: int) -> str:
 def downloaded_run(view: SkillView, tf: TextFile, body: str) -> str:
     """The file this script downloaded from an undeclared host that ``body`` runs ("" when none)."""
     claim = f"{view.skill.name} {view.skill.description}"
-    for row in tf.text.split("\n"):
+    for row in tf.raw_rows:
         m = _DOWNLOAD.search(row)
         if m is None:
             continue
@@ -88,7 +88,7 @@ def upgrade_persistence(inner: Check) -> Check:
             body = persisted_body(tf, h.line)
             remote = body != h.evidence and bool(_REMOTE.search(body))
             # the unit/plist the job loads may be written by another here-document of the same script
-            docs = [persisted_body(tf, i) for i, r in enumerate(tf.text.split("\n"), 1) if _HEREDOC.search(r)]
+            docs = [persisted_body(tf, i) for i, r in enumerate(tf.raw_rows, 1) if _HEREDOC.search(r)]
             dropped = "" if remote else downloaded_run(view, tf, "\n".join([body, *docs]))
             if remote or dropped:
                 why = " that fetches remote code" if remote else f" that runs a downloaded file ({dropped})"
@@ -111,7 +111,7 @@ def git_hooks(view: SkillView) -> Iterator[Hit]:
         filled = (
             hooks_dir is not None
             and tf.role == "script"
-            and any(hooks_dir.group(1) in r and _REMOTE.search(r) for r in tf.text.split("\n"))
+            and any(hooks_dir.group(1) in r and _REMOTE.search(r) for r in tf.raw_rows)
         )
         if _REMOTE.search(body) or filled:
             sev, msg = Severity.HIGH, "installs a git hook that runs remote code"
@@ -143,7 +143,7 @@ def _fake_sudo(view: SkillView) -> Iterator[Hit]:
             m = _FAKE_CMD.search(ln.text)
             if m is None:
                 continue
-            rows = tf.text.split("\n")
+            rows = tf.raw_rows
             body = "\n".join(rows[ln.lineno - 1 : ln.lineno + 8])
             end = body.find("}", m.end())
             if _CAPTURE.search(body[: end + 1] if end > 0 else body):
@@ -218,7 +218,7 @@ def scripted_orders(view: SkillView) -> Iterator[Hit]:
             continue
         if not _WRITES.search(tf.text):
             continue
-        for n, row in enumerate(tf.text.split("\n"), 1):
+        for n, row in enumerate(tf.raw_rows, 1):
             m = OVERRIDE.search(row) or _STANDING.search(row) or CONCEAL.search(row)
             if m is None or warns_against(row, m.start(), m.end(), code=True) or not _written_text(row, m.start()):
                 continue

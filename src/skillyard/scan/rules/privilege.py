@@ -172,7 +172,7 @@ def _memory(view: SkillView) -> Iterator[Hit]:
         tf = view.file(h.file)
         following = ""
         if tf is not None:
-            rows = tf.text.split("\n")
+            rows = tf.raw_rows
             following = "\n".join(rows[h.line - 1 : h.line + 3])
         injected = bool(_INJECTED.search(following))
         active = h.context is not None and h.context.kind.value in ("script", "instruction", "metadata")
@@ -191,7 +191,7 @@ def _persist_check(rule_id: str, pattern: re.Pattern[str], message: str, **kw: A
         yield from _py_persist(view, "system", rule_id)
         for h in inner(view):
             tf = view.file(h.file)
-            row = tf.text.split("\n")[h.line - 1] if tf is not None else h.evidence
+            row = tf.raw_rows[h.line - 1] if tf is not None else h.evidence
             remote = bool(_REMOTE_CODE.search(row))
             yield Hit(
                 h.rule,

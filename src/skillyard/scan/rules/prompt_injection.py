@@ -34,10 +34,19 @@ def _background_medium(inner: Check) -> Check:
     action nearby the skill-level combination still makes it high."""
 
     def check(view: SkillView) -> Iterator[Hit]:
+        background_only: dict[tuple[str, int], bool] = {}  # per row, not per window of a very long row
         for h in inner(view):
             tf = view.file(h.file)
-            row = tf.text.split("\n")[h.line - 1] if tf is not None else h.evidence
-            if BACKGROUND.search(row) and not CONCEAL.search(BACKGROUND.sub(" ", row)):
+            if tf is None:
+                row = h.evidence
+                alone = bool(BACKGROUND.search(row)) and not CONCEAL.search(BACKGROUND.sub(" ", row))
+            elif (alone_row := background_only.get((h.file, h.line))) is None:
+                row = tf.raw_rows[h.line - 1]
+                alone = bool(BACKGROUND.search(row)) and not CONCEAL.search(BACKGROUND.sub(" ", row))
+                background_only[(h.file, h.line)] = alone
+            else:
+                alone = alone_row
+            if alone:
                 yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM)
             else:
                 yield h
@@ -54,7 +63,7 @@ def _self_rewrite(view: SkillView) -> Iterator[Hit]:
             continue
         if tf.lang == "javascript" and not re.search(r"\bfetch\s*\(|\bhttps?\.get\s*\(|\baxios\b", tf.text):
             continue
-        row = tf.text.split("\n")[h.line - 1]
+        row = tf.raw_rows[h.line - 1]
         targets = [t for t in re.findall(r"[^\s\"'(,]*SKILL\.md", row) if "://" not in t]
         # its own SKILL.md: a relative path, or one built from the script's own location (not another skill's
         # folder under ~/.claude/skills, which is what an installer writes)
@@ -109,7 +118,7 @@ def _remote(view: SkillView) -> Iterator[Hit]:
         keywords=("current", "latest", "live", "remote", "online", "fresh", "up-to-date"),
     )(view):
         tf = view.file(h.file)
-        rows = tf.text.split("\n") if tf is not None else []
+        rows = tf.raw_rows if tf is not None else []
         if any("://" in r for r in rows[h.line - 1 : h.line + 8]):
             yield h
 

@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers.gates import Gated
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
-from skillyard.scan.analyzers.view import Fact, SkillView
+from skillyard.scan.analyzers.view import WINDOW, Fact, Line, SkillView, TextFile
 from skillyard.scan.context import base_context, documentation
 from skillyard.scan.rules.base import Hit, line_rule, snippet
 
@@ -126,6 +127,23 @@ def decoded_payload(view: SkillView) -> Iterator[Hit]:
     )
 
 
+_BINARY_EXTS = (".exe", ".msi", ".dmg", ".pkg", ".zip", ".rar", ".7z", ".appimage", ".scr", ".bin", ".tgz", ".tar.gz")
+_BINARY_URL_G, _DOWNLOAD_RUN_PROSE_G = Gated(_BINARY_URL), Gated(_DOWNLOAD_RUN_PROSE)
+
+
+def _binary_lines(tf: TextFile) -> Iterator[Line]:
+    """``tf.candidates(_BINARY_EXTS)`` less the lines neither pattern matches, tested on the row before its Line
+    object is built (a windowed long row is kept whole)."""
+    rows, low = tf.rows, tf.lower_rows
+    for n in tf.candidate_numbers(_BINARY_EXTS):
+        row = rows[n - 1]
+        if len(row) <= WINDOW and not (
+            _BINARY_URL_G.search(row, low[n - 1]) or _DOWNLOAD_RUN_PROSE_G.search(row, low[n - 1])
+        ):
+            continue
+        yield from tf.line_objs(n)
+
+
 def download_run(view: SkillView) -> Iterator[Hit]:
     claim = f"{view.skill.name} {view.skill.description}"
     for f in view.facts_of("sh.download_run"):
@@ -139,22 +157,7 @@ def download_run(view: SkillView) -> Iterator[Hit]:
         )
         yield Hit("SC004", f.file, f.line, f"downloads a file from a {cls} host and runs it", f.evidence, f.ctx, sev)
     for tf in view.files:
-        for ln in tf.candidates(
-            (
-                ".exe",
-                ".msi",
-                ".dmg",
-                ".pkg",
-                ".zip",
-                ".rar",
-                ".7z",
-                ".appimage",
-                ".scr",
-                ".bin",
-                ".tgz",
-                ".tar.gz",
-            )
-        ):
+        for ln in _binary_lines(tf):
             m = _BINARY_URL.search(ln.text)
             prose = _DOWNLOAD_RUN_PROSE.search(ln.text)
             if m is None and prose is None:

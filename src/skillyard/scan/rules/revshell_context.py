@@ -56,7 +56,7 @@ def revshell(view: SkillView) -> Iterator[Hit]:
         seen.add((f.file, f.line))
         tf = view.file(f.file)
         if view.security_topic and tf is not None and tf.lang == "markdown":
-            row = tf.text.split("\n")[f.line - 1] if f.line <= tf.n_lines else f.evidence
+            row = tf.raw_rows[f.line - 1] if f.line <= tf.n_lines else f.evidence
             if placeholder_target(row, tf.text):  # a cheat sheet in a security skill
                 yield Hit("PE007", f.file, f.line, f.detail + " (placeholder target, reference)", f.evidence, f.ctx,
                           Severity.MEDIUM)  # fmt: skip

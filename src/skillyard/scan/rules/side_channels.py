@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import TUNNEL_HOSTS, URL, host_class, host_of, suffix_in, vendor_declared
 from skillyard.scan.analyzers.packages import edit_distance
-from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.context import SCRIPT, Context, ContextKind, base_context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
@@ -50,6 +50,9 @@ _PLACEHOLDER = re.compile(
     + r"[^\[\]\n]{0,30}\](?!\()",
     re.IGNORECASE,
 )
+# every alternative of _CONVO holds one of these (case-folded)
+_CONVO_WORDS = ("conversation", "transcript", "chat", "session", "message", "context", "history", "system")
+register_keywords(_CONVO_WORDS)
 _NET_WORDS = re.compile(
     r"\bcurl\b|\bwget\b|--data|\bPOST\b|\bfetch\s*\(|\brequests\.post|Invoke-RestMethod|Invoke-WebRequest|https?://",
     re.IGNORECASE,
@@ -62,7 +65,9 @@ def _conversation_payload(view: SkillView) -> Iterator[Hit]:
             w in tf.lower for w in ("conversation", "transcript", "chat", "history", "messages", "system prompt")
         ):
             continue
-        for n, row in enumerate(tf.rows, 1):
+        # only rows holding a word every _CONVO match holds can match (from the shared keyword index)
+        for n in sorted(tf.rows_with(_CONVO_WORDS)):
+            row = tf.rows[n - 1]
             m = _PLACEHOLDER.search(row)
             if m is None:
                 continue

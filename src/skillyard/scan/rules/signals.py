@@ -250,7 +250,7 @@ def sensitive_reads(view: SkillView) -> list[Signal]:
             if kind != "store" and ln.kind != "code" and tf.lang == "markdown" and not _READ_VERB.search(t):
                 # a wrapped sentence: the verb may end the previous line ("... the base64 of the\n`.env` values")
                 if rows is None:
-                    rows = tf.text.split("\n")
+                    rows = tf.raw_rows
                 prev = rows[ln.lineno - 2] if ln.lineno >= 2 else ""
                 if not prev.strip() or prev.rstrip().endswith((".", ":")) or not _READ_VERB.search(prev[-60:]):
                     continue

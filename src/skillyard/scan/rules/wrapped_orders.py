@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.analyzers.gates import Gated
+from skillyard.scan.analyzers.view import SkillView, TextFile, fold
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.injection_patterns import REMOTE
 
@@ -26,6 +27,7 @@ _FOLLOW = re.compile(
     re.IGNORECASE,
 )
 
+_REMOTE_G, _FOLLOW_G = Gated(REMOTE), Gated(_FOLLOW)  # search only the branches a text holds the literals of
 _ORDER_WORDS = ("follow", "treat", "obey", "execute", "instructions", "verbatim")
 
 
@@ -37,8 +39,9 @@ def _paragraphs(tf: TextFile) -> Iterator[tuple[int, list[str]]]:
     """Multi-line prose paragraphs that hold a URL (found from the URL rows outwards, each once)."""
     rows = tf.rows
     done = -1
-    for i, low in enumerate(tf.lower_rows):
-        if i <= done or "http" not in low or not _is_prose(rows[i]):
+    for n in sorted(tf.rows_with(("http",))):  # the rows whose folded text holds "http", from the keyword index
+        i = n - 1
+        if i <= done or not _is_prose(rows[i]):
             continue
         lo = i
         while lo > 0 and _is_prose(rows[lo - 1]):
@@ -59,7 +62,10 @@ def _wrapped(view: SkillView) -> Iterator[Hit]:
             continue
         for start, block in _paragraphs(tf):
             joined = " ".join(r.strip().replace("`", "") for r in block)
-            if "http" not in joined or (REMOTE.search(joined) is None and _FOLLOW.search(joined) is None):
+            low = fold(joined)
+            if "http" not in joined or (
+                _REMOTE_G.search(joined, low) is None and _FOLLOW_G.search(joined, low) is None
+            ):
                 continue
             if any(REMOTE.search(r.replace("`", "")) or _FOLLOW.search(r.replace("`", "")) for r in block):
                 continue  # one line says it all: P008 reports it

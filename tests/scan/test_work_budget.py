@@ -94,6 +94,17 @@ def test_rule_hits_are_counted_too() -> None:
     assert budget_cuts(scan_skill(s, ScanOptions(work_budget=10**12))) == []
 
 
+def test_windows_of_a_very_long_line_are_counted() -> None:
+    """A one-line file is one row whatever its length: the windows each rule visits are charged, so a long line
+    is cut at a deterministic place (before, a 100 KB line cost under 34,000 units however long it ran)."""
+    s = skill({"SKILL.md": FM, "references/a.md": BAD.strip() * 1000})  # one row of ~100 KB
+    cut = scan_skill(s, ScanOptions(work_budget=40_000))
+    assert any(u.startswith("references/a.md: budget: work budget spent: rule ") for u in cut.unanalysable)
+    assert snapshot(cut) == snapshot(scan_skill(s, ScanOptions(work_budget=40_000)))
+    short_rows = skill({"SKILL.md": FM, "references/a.md": BAD * 20})  # the same text, a few short rows
+    assert budget_cuts(scan_skill(short_rows, ScanOptions(work_budget=40_000))) == []
+
+
 def test_zero_budget_cuts_line_matching_and_reports_the_file() -> None:
     body = "# Ref\n" + "Send the report to https://api.example.org/x via the server.\n" * 600
     s = skill({"SKILL.md": FM, "references/r.md": body})

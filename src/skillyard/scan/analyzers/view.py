@@ -49,6 +49,9 @@ WORK_PER_SNIPPET = 50
 WORK_PER_SHELL_BYTE = 1
 WORK_PER_FACT = 300
 WORK_PER_HIT = 300
+# a row longer than WINDOW is matched window by window: each window a rule visits is charged (a one-line file of a
+# megabyte is one row, so the per-row count alone would let it run unbounded)
+WORK_PER_WINDOW = 200
 WORK_UNLIMITED = 2**62
 # Reason given to a line that itself warns against something ("never", "avoid"): rules whose own pattern is a
 # negation (concealment, "never use other skills") ignore this discount.

@@ -153,7 +153,7 @@ def make_line_rule(
     """
 
     from skillyard.scan.analyzers.gates import row_matches, split_pattern
-    from skillyard.scan.analyzers.view import WARNS, WINDOW, fold, register_keywords
+    from skillyard.scan.analyzers.view import OVERLAP, WARNS, WINDOW, WORK_PER_WINDOW, fold, register_keywords
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
     if any("\n" in a for a in also):
@@ -186,11 +186,15 @@ def make_line_rule(
                 # The same tests as below on the line's own text, before its Line object (and markdown context)
                 # is built: most candidate lines fail here. A windowed (very long) line is tried window by window.
                 # The pattern is tried branch by branch, each only when the folded row holds its literals.
-                if len(row) <= WINDOW and (
-                    (also and n not in also_rows)
-                    or (pattern.search(row) is None if split is None else not row_matches(split, low_rows[n - 1], row))
+                if len(row) <= WINDOW:
+                    if (also and n not in also_rows) or (
+                        pattern.search(row) is None if split is None else not row_matches(split, low_rows[n - 1], row)
+                    ):
+                        continue
+                elif view.spend(
+                    WORK_PER_WINDOW * (1 + len(row) // (WINDOW - OVERLAP)), tf.path, f"rule {rule_id} (line {n})"
                 ):
-                    continue
+                    break
                 yield from _line_hits(tf.path, tf.line_objs(n))
 
     def _line_hits(path: str, lines: list[Line]) -> Iterator[Hit]:

@@ -301,7 +301,7 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
         ps = tf.lang == "powershell" or (
             tf.lang == "markdown" and ("powershell" in low or "pwsh" in low or "```ps" in low)
         )
-        if ps and ("+" in tf.text or "[char]" in low or "frombase64string" in low):
+        if ps and ("+" in tf.text or "[char]" in low or "frombase64string" in low or "-join" in low or "-f " in low):
             yield from _ps_pieces(tf)
         if tf.lang not in ("python", "javascript", "typescript"):
             continue
@@ -347,6 +347,32 @@ _PS_SENSITIVE = frozenset(
      "downloaddata", "invoke-webrequest", "invoke-restmethod", "frombase64string", "start-process",
      "add-mppreference", "set-mppreference", "invoke-command", "new-object", "webclient"}
 )  # fmt: skip
+# ... or from a list joined (``-join ('I','E','X')``, ``('Net.','WebClient') -join ''``) or formatted
+# (``('{1}{0}' -f 'EX','I')``)
+_PS_QUOTED = r"""['"][\w.-]*['"]"""
+_PS_JOIN = re.compile(
+    rf"""-join\s*\(\s*({_PS_QUOTED}(?:\s*,\s*{_PS_QUOTED})+)\s*\)"""
+    rf"""|\(\s*({_PS_QUOTED}(?:\s*,\s*{_PS_QUOTED})+)\s*\)\s*-join\s*(?:''|"")""",
+    re.IGNORECASE,
+)
+_PS_FORMAT = re.compile(
+    rf"""\(\s*(['"])((?:[\w.-]*\{{\d\}})+[\w.-]*)\1\s*-f\s*({_PS_QUOTED}(?:\s*,\s*{_PS_QUOTED})*)\s*\)""",
+    re.IGNORECASE,
+)
+
+
+def _ps_assembled(row: str) -> Iterator[tuple[re.Match[str], str]]:
+    """(match, name) for each name a PowerShell row builds by ``-join`` or the ``-f`` format operator."""
+    low = row.lower()
+    for m in _PS_JOIN.finditer(row) if "-join" in low else ():
+        yield m, "".join(re.findall(r"""['"]([\w.-]*)['"]""", m.group(1) or m.group(2)))
+    for m in _PS_FORMAT.finditer(row) if "-f" in low else ():
+        args = re.findall(r"""['"]([\w.-]*)['"]""", m.group(3))
+        parts = re.split(r"\{(\d)\}", m.group(2))  # literal, index, literal, index, ..., literal
+        if all(int(i) < len(args) for i in parts[1::2]):
+            yield m, "".join(p if k % 2 == 0 else args[int(p)] for k, p in enumerate(parts))
+
+
 _PS_B64 = re.compile(r"FromBase64String\(\s*['\"]([A-Za-z0-9+/]{16,}={0,2})['\"]", re.IGNORECASE)
 _PS_CODES = re.compile(r"\(\s*((?:\d{2,3}\s*,\s*){8,}\d{2,3})\s*\)")
 
@@ -369,6 +395,10 @@ def _ps_pieces(tf: TextFile) -> Iterator[Hit]:
     for n, row, ctx in _ps_rows(tf):
         for m in _PS_CONCAT.finditer(row) if "+" in row else ():
             name = "".join(re.findall(r"""['"]([\w.-]*)['"]""", m.group(0)))
+            if name.lower() in _PS_SENSITIVE:
+                yield Hit("SC022", tf.path, n, f"assembles the name {name!r} from pieces so a scanner does not see it",
+                          snippet(row, m.start(), m.end()), ctx)  # fmt: skip
+        for m, name in _ps_assembled(row):
             if name.lower() in _PS_SENSITIVE:
                 yield Hit("SC022", tf.path, n, f"assembles the name {name!r} from pieces so a scanner does not see it",
                           snippet(row, m.start(), m.end()), ctx)  # fmt: skip

@@ -88,8 +88,11 @@ _COMMAND_KEY = re.compile(r"\"command\"\s*:")
 # Vim/Neovim ``autocmd`` (and Lua ``nvim_create_autocmd``), Emacs ``add-hook``: code run on editor events
 _EDITOR_AUTO = re.compile(r"\bautocmd\b|\bnvim_create_autocmd\b|\(add-hook\b")
 # a .pth file, or sitecustomize.py/usercustomize.py (imported at every start too), written by a script
-_PTH_WRITE = re.compile(r"""['"][\w.-]*\.pth['"]|['"](?:site|user)customize\.py['"]""")
-_SITE = re.compile(r"site-packages|getsitepackages|getusersitepackages|USER_SITE|sysconfig\.get_path")
+# (quoted in code, or a shell path: ``> "$SITE/x.pth"``, ``tee $(python3 -m site --user-site)/x.pth``)
+_PTH_WRITE = re.compile(r"""['"][\w.-]*\.pth['"]|[/)}][\w.-]+\.pth\b|['"/](?:site|user)customize\.py\b""")
+_SITE = re.compile(
+    r"site-packages|getsitepackages|getusersitepackages|USER_SITE|sysconfig\.get_path|-m\s+site\s+--user-site"
+)
 
 
 _PTH_EXEC = re.compile(r"""['"][^'"\n]*\b(?:exec|eval)\s*\(""")

@@ -17,87 +17,10 @@ import ast
 import re
 from collections.abc import Iterable
 
+from skillyard.scan.analyzers.python_names import CODE_SINKS, DECODERS, EXEC_SINKS, NET_SINKS, REMOTE_SOURCES
 from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.view import Fact, SkillView, Snippet, TextFile
 from skillyard.scan.context import Context
-
-NET_SINKS = frozenset(
-    {
-        "requests.post",
-        "requests.put",
-        "requests.get",
-        "requests.patch",
-        "requests.request",
-        "httpx.post",
-        "httpx.put",
-        "httpx.get",
-        "httpx.request",
-        "urllib.request.urlopen",
-        "urlopen",
-        "urllib.request.Request",
-        "Request",
-        "session.post",
-        "s.post",
-        "client.post",
-        "sendall",
-        "send",
-        "sendto",
-        "connect",
-        "sendmail",
-        "send_message",
-        "storbinary",
-        "aiohttp.ClientSession.post",
-        "post",
-        "put",
-        "upload_file",
-        "urlretrieve",
-        "socket.gethostbyname",
-        "gethostbyname",
-        "gethostbyname_ex",
-        "getaddrinfo",
-        "dns.resolver.resolve",
-        "dns.resolver.query",
-    }
-)
-# Calls whose result is data received from the network (taint kind ``remote``).
-_REMOTE_SOURCES = ("urlopen", "requests.get", "requests.post", "httpx.get", "httpx.post", "recv", "urlretrieve")
-EXEC_SINKS = frozenset(
-    {
-        "subprocess.run",
-        "subprocess.Popen",
-        "subprocess.call",
-        "subprocess.check_output",
-        "subprocess.check_call",
-        "os.system",
-        "os.popen",
-        "os.execv",
-        "os.execve",
-        "os.spawnl",
-        "pty.spawn",
-        "asyncio.create_subprocess_shell",
-        "asyncio.create_subprocess_exec",
-    }
-)
-# Builtins that run a Python code string (``compile`` only builds it, but its result goes to one of the others).
-_CODE_SINKS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval"})
-DECODERS = frozenset(
-    {
-        "b64decode",
-        "b32decode",
-        "b85decode",
-        "a85decode",
-        "urlsafe_b64decode",
-        "decodebytes",
-        "decompress",
-        "fromhex",
-        "unhexlify",
-        "loads",
-        "decode",
-        "rot13",
-        "bytes",
-        "join",
-    }
-)
 
 
 def dotted(node: ast.AST) -> str:
@@ -156,7 +79,7 @@ def _source_kind(node: ast.AST, tainted_funcs: set[str]) -> str | None:
                 if "Path.home()" in ast.unparse(n) and fn.endswith(("glob", "walk", "rglob", "iterdir")):
                     return "user_files"
     for n in ast.walk(node):
-        if isinstance(n, ast.Call) and dotted(n.func).endswith(_REMOTE_SOURCES):
+        if isinstance(n, ast.Call) and dotted(n.func).endswith(REMOTE_SOURCES):
             return "remote"
     return None
 
@@ -196,7 +119,7 @@ class _FileAnalysis:
                 if isinstance(a, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in a.targets)
             ]
             for v in values:
-                if any(isinstance(c, ast.Call) and dotted(c.func).endswith(_REMOTE_SOURCES) for c in ast.walk(v)):
+                if any(isinstance(c, ast.Call) and dotted(c.func).endswith(REMOTE_SOURCES) for c in ast.walk(v)):
                     return True
         return False
 
@@ -350,7 +273,7 @@ class _FileAnalysis:
             if isinstance(n, ast.Call):
                 fn = dotted(n.func)
                 leaf = fn.rsplit(".", 1)[-1]
-                if fn in _CODE_SINKS and n.args and self.kind_of(n.args[0], tainted) == "remote":
+                if fn in CODE_SINKS and n.args and self.kind_of(n.args[0], tainted) == "remote":
                     # ``exec(compile(json.load(resp)["migration"], ...))``: code received from the network
                     self.fact("py.obf_exec", n, f"{fn}() of code received from the network", ast.unparse(n)[:120])
                     continue
@@ -400,7 +323,7 @@ class _FileAnalysis:
 
     def kind_of(self, node: ast.AST, tainted: dict[str, str]) -> str | None:
         for n in ast.walk(node):
-            if isinstance(n, ast.Call) and dotted(n.func).endswith(_REMOTE_SOURCES):
+            if isinstance(n, ast.Call) and dotted(n.func).endswith(REMOTE_SOURCES):
                 return "remote"
         for n in ast.walk(node):
             if isinstance(n, ast.Name) and n.id in tainted:
@@ -474,6 +397,39 @@ class _FileAnalysis:
                 break
 
 
+class _Unalias(ast.NodeTransformer):
+    """Reads an imported alias as the name it stands for: ``import urllib.request as ur; ur.urlopen(u)`` is
+    ``urllib.request.urlopen(u)`` and ``from urllib.request import urlopen as fetch; fetch(u)`` is ``urlopen(u)``,
+    so sinks and sources are recognised however the import spelled them."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        real = self.names.get(node.id)
+        if real is None or not isinstance(node.ctx, ast.Load):
+            return node
+        first, *rest = real.split(".")
+        out: ast.expr = ast.Name(first, ast.Load())
+        for part in rest:
+            out = ast.Attribute(out, part, ast.Load())
+        return ast.copy_location(out, node)
+
+
+def _unalias(tree: ast.Module) -> ast.Module:
+    names: dict[str, str] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Import | ast.ImportFrom):
+            for a in n.names:
+                if a.asname and a.asname != a.name and a.name != "*":
+                    names[a.asname] = a.name
+    if not names:
+        return tree
+    out = _Unalias(names).visit(tree)
+    assert isinstance(out, ast.Module)
+    return ast.fix_missing_locations(out)
+
+
 def analyse_python(view: SkillView) -> None:
     """Run the AST analysis over every deep-analysable Python file of the skill."""
     trees: list[tuple[TextFile, ast.Module]] = []
@@ -481,7 +437,7 @@ def analyse_python(view: SkillView) -> None:
         if tf.lang != "python" or not tf.deep or not tf.lines:
             continue
         try:
-            trees.append((tf, ast.parse(tf.text, filename=tf.path)))
+            trees.append((tf, _unalias(ast.parse(tf.text, filename=tf.path))))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             view.facts.append(
                 Fact(

@@ -8,21 +8,16 @@ matched line by line but skipped by the deep analyzers - which is recorded as un
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add
 from pathlib import PurePosixPath
 from typing import Any
 
-try:  # optional accelerator: one pass per file finds every rule's keywords
-    import ahocorasick  # type: ignore[import-untyped,import-not-found,unused-ignore]
-
-    _HAVE_AC = True
-except ImportError:  # pragma: no cover - the str.find fallback gives the same candidates
-    _HAVE_AC = False
-
 from skillyard.model import Skill
+from skillyard.scan.analyzers.keywords import NEWEST, REGISTERED, SETS, VERSION, as_set, automaton, newest
+from skillyard.scan.analyzers.keywords import register_keywords as register_keywords
 from skillyard.scan.analyzers.line_context import code_context, markdown_context
 from skillyard.scan.analyzers.markdown import MdIndex
 from skillyard.scan.context import (
@@ -216,8 +211,8 @@ class TextFile:
     def rows_with(self, keywords: tuple[str, ...]) -> set[int] | frozenset[int]:
         """The set of :meth:`candidate_numbers` (unsorted): for a per-row membership test."""
         index = self._keyword_index()
-        if index is not None and _newest(keywords) <= self._index_version:
-            present = index.keys() & _as_set(keywords)
+        if index is not None and newest(keywords) <= self._index_version:
+            present = index.keys() & as_set(keywords)
             if len(present) == 1:
                 return index[present.pop()]
             return set().union(*map(index.__getitem__, present))
@@ -228,9 +223,9 @@ class TextFile:
         a rule can try its pattern on ``rows[n - 1]`` first and build the line only when it matches."""
         index = self._index if self._index is not None else self._keyword_index()
         # (the two cached look-ups inlined: this runs once per rule per file)
-        if index is not None and (_NEWEST.get(keywords) or _newest(keywords)) <= self._index_version:
+        if index is not None and (NEWEST.get(keywords) or newest(keywords)) <= self._index_version:
             # the keywords this file holds, found by a C-level set intersection
-            kws = _SETS.get(keywords) or _as_set(keywords)
+            kws = SETS.get(keywords) or as_set(keywords)
             if index.keys().isdisjoint(kws):
                 return []
             present = index.keys() & kws
@@ -240,7 +235,7 @@ class TextFile:
         low = self.lower
         hits: set[int] = set()
         for k in keywords:
-            if index is not None and _REGISTERED.get(k, 1 << 30) <= self._index_version:
+            if index is not None and REGISTERED.get(k, 1 << 30) <= self._index_version:
                 hits.update(index.get(k, ()))
                 continue
             register_keywords((k,))
@@ -258,71 +253,22 @@ class TextFile:
     def _keyword_index(self) -> dict[str, set[int]] | None:
         if self._index is not None:
             return self._index
-        automaton = _automaton()
-        if automaton is None:
+        ac = automaton()
+        if ac is None:
             return None
         starts = self._line_starts()
         index: dict[str, set[int]] = {}
         get = index.get
         # filed under the line of the keyword's first character (a keyword may end in a newline: ".env\n")
-        for end, kw in automaton.iter(self.lower):
+        for end, kw in ac.iter(self.lower):
             lines = get(kw)
             if lines is None:
                 index[kw] = {bisect_right(starts, end - len(kw) + 1)}
             else:
                 lines.add(bisect_right(starts, end - len(kw) + 1))
         self._index = index
-        self._index_version = _VERSION[0]
+        self._index_version = VERSION[0]
         return index
-
-
-# keyword -> index version from which the automaton contains it (a file indexed earlier falls back to find)
-_REGISTERED: dict[str, int] = {}
-_VERSION = [0]
-_AUTOMATON: list[Any] = []
-
-
-_NEWEST: dict[tuple[str, ...], int] = {}
-_SETS: dict[tuple[str, ...], frozenset[str]] = {}
-
-
-def _as_set(keywords: tuple[str, ...]) -> frozenset[str]:
-    got = _SETS.get(keywords)
-    if got is None:
-        got = _SETS[keywords] = frozenset(keywords)
-    return got
-
-
-def _newest(keywords: tuple[str, ...]) -> int:
-    """The index version from which the automaton holds all of ``keywords`` (cached per keyword tuple)."""
-    v = _NEWEST.get(keywords)
-    if v is None:
-        v = max((_REGISTERED.get(k, 1 << 30) for k in keywords), default=0)
-        _NEWEST[keywords] = v
-    return v
-
-
-def register_keywords(keywords: Iterable[str]) -> None:
-    """Add prefilter keywords to the shared one-pass index (rules call this when they are defined)."""
-    new = {k for k in keywords if k and k not in _REGISTERED}
-    if new:
-        _NEWEST.clear()
-        _VERSION[0] += 1
-        for k in new:
-            _REGISTERED[k] = _VERSION[0]
-        _AUTOMATON.clear()
-
-
-def _automaton() -> Any:
-    if not _HAVE_AC or not _REGISTERED:
-        return None
-    if not _AUTOMATON:
-        a = ahocorasick.Automaton()
-        for k in _REGISTERED:
-            a.add_word(k, k)
-        a.make_automaton()
-        _AUTOMATON.append(a)
-    return _AUTOMATON[0]
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ SPLIT_NOTES = {
     "blind4": "written blind; measured blind once at P 0.95 R 0.61 (2026-12-04, 6b4a046), used for development since",
     "blind5": "written blind; measured blind once at P 1.00 R 0.50 (2026-12-04, db0d5ae), used for development since",
     "blind6": "written blind; measured blind once at P 1.00 R 0.65 (2026-12-04, 94d8e1b), used for development since",
+    "blind7": "written blind; measured blind once at P 0.97 R 0.65 (2026-12-04, 32e981e), used for development since",
 }
 
 

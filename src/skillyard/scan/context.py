@@ -191,6 +191,31 @@ def is_ci_workflow(path: str, text: str) -> bool:
     return "script:" in text and _GITLAB_CI.search(text) is not None and _GITLAB_TOP.search(text) is not None
 
 
+# A markdown/text file of the skill that SKILL.md has the agent write into an agent instruction file ("write
+# AGENTS.md from `assets/template.md`", "append `references/rules.md` to CLAUDE.md") is read as instructions: what it
+# says becomes standing orders for this and other agents, so it is not a reference the agent merely consults.
+_AGENT_FILES = re.compile(
+    r"(?<![\w-])(?:AGENTS|CLAUDE|GEMINI|MEMORY|SOUL|COPILOT)\.md\b|\.cursorrules|\.windsurfrules|copilot-instructions"
+    r"|\.cursor/rules|\.clinerules",
+    re.IGNORECASE,
+)
+_PLANT_VERB = re.compile(r"\b(?:write|copy|cp|append|create|install|save|paste|add|place|put|merge)\b", re.IGNORECASE)
+
+
+def planted_instructions(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
+    """Markdown/text files of the skill that SKILL.md has the agent write into an agent instruction file."""
+    if not _AGENT_FILES.search(skill_md):
+        return frozenset()
+    out: set[str] = set()
+    lines = [ln for ln in skill_md.splitlines() if _AGENT_FILES.search(ln) and _PLANT_VERB.search(ln)]
+    for path in paths:
+        if path == "SKILL.md" or not path.lower().endswith((".md", ".txt", ".mdc")):
+            continue
+        if any(path in ln and _AGENT_FILES.search(ln.replace(path, " ")) for ln in lines):
+            out.add(path)
+    return frozenset(out)
+
+
 def runs_as_config(path: str, text: str, installed: frozenset[str]) -> bool:
     """This data file is configuration that runs: a CI workflow, or a file SKILL.md has the agent install."""
     return path in installed or is_ci_workflow(path, text)

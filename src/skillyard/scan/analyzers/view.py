@@ -29,6 +29,7 @@ from skillyard.scan.context import (
     file_role,
     installed_configs,
     is_dependency_manifest,
+    planted_instructions,
     runs_as_config,
 )
 from skillyard.scan.options import ScanOptions
@@ -418,6 +419,7 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
     view.security_topic = bool(SECURITY_TOPIC.search(claim))
     md_file = next((f for f in skill.files if f.path == "SKILL.md" and f.text), None)
     installed = installed_configs(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
+    planted = planted_instructions(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
     for f in skill.files:
         kind = classify_binary(f.path, f.data)
         if kind is not None:
@@ -446,7 +448,7 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
         if lang == "markdown" or f.path == "SKILL.md":
             md = MdIndex(text, frontmatter=f.path == "SKILL.md")
             lang = "markdown"
-            make = _md_maker(f.path, role, md)
+            make = _md_maker(f.path, "skill_md" if f.path in planted else role, md)
             n_lines = len(md)
             rows = md.rows
         else:

@@ -148,6 +148,12 @@ def _py_persist(view: SkillView, kind: str, rule: str) -> Iterator[Hit]:
         )
 
 
+# "rules that change how tools are approved" talks about approval; it does not declare anything approved
+_ABOUT_APPROVAL = re.compile(
+    r"\b(?:how|whether|which|what)\s+(?:[\w-]+\s+){0,3}(?:are|is)\s+(?:approved|trusted|authori[sz]ed)\b", re.IGNORECASE
+)
+
+
 def _memory(view: SkillView) -> Iterator[Hit]:
     yield from _py_persist(view, "agent", "PE005")
     keys = (
@@ -174,7 +180,7 @@ def _memory(view: SkillView) -> Iterator[Hit]:
         if tf is not None:
             rows = tf.raw_rows
             following = "\n".join(rows[h.line - 1 : h.line + 3])
-        injected = bool(_INJECTED.search(following))
+        injected = bool(_INJECTED.search(_ABOUT_APPROVAL.sub(" ", following)))
         active = h.context is not None and h.context.kind.value in ("script", "instruction", "metadata")
         script = h.context is not None and h.context.kind.value == "script"
         sev = Severity.HIGH if active and (injected or (home and script)) else None

@@ -163,13 +163,14 @@ _INSTALL_DEST = re.compile(r"~/|\$HOME|\.github/|%\w+%|\b(?:into|to|in)\s+(?:the
 
 
 def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
-    """Data/config files of the skill (yaml/json/toml/ini...) that SKILL.md tells the agent to put in place."""
+    """Data/config files (yaml/json/toml/ini...) and shell snippets of the skill that SKILL.md tells the agent to put
+    in place."""
     low = skill_md.lower()
     out: set[str] = set()
-    if not any(ext in low for ext in _CONFIG_EXT):
+    if not any(ext in low for ext in _INSTALLABLE_EXT):
         return frozenset()
     for path in paths:
-        if not path.lower().endswith(_CONFIG_EXT) or path.lower() not in low:
+        if not path.lower().endswith(_INSTALLABLE_EXT) or path.lower() not in low:
             continue
         for line in skill_md.splitlines():
             i = line.lower().find(path.lower())
@@ -180,6 +181,8 @@ def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
 
 
 _CONFIG_EXT = (".yml", ".yaml", ".json", ".toml", ".ini", ".cfg", ".conf")
+# shell snippets the agent appends to an rc file or profile ("Append `assets/aliases.sh` to ~/.zshrc") run too
+_INSTALLABLE_EXT = (*_CONFIG_EXT, ".sh", ".bash", ".zsh", ".fish", ".ps1", ".psm1")
 
 
 def is_ci_workflow(path: str, text: str) -> bool:

@@ -461,6 +461,8 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
                 ctx = base_context("script" if runs else "reference" if role == "script" else role)
                 make = _rows_maker(f.path, rows, "prose", lang, ctx, role)
             else:
+                if f.path in installed:  # a shell snippet the agent installs (an rc-file addition) runs like a script
+                    role = "script"
                 base = base_context(role)
                 make = _rows_maker(f.path, rows, "code", lang, None if base.kind is ContextKind.SCRIPT else base, role)
         view.files.append(TextFile(f.path, role, lang, text, fold(text), make, n_lines, deep, md, rows))

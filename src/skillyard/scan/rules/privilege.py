@@ -236,6 +236,15 @@ _ORCHESTRATION = re.compile(
 )
 
 
+# A function or alias that redefines a command as itself plus the bypass flag (``claude() { command claude
+# --dangerously-skip-permissions "$@"; }``, ``alias codex='codex --yolo'``): every later run by the user is unguarded.
+_SHADOW = re.compile(
+    r"""\balias\s+([\w-]+)\s*=\s*['"]?(?:command\s+)?\1\b"""
+    r"""|(?:\bfunction\s+)?\b([\w-]+)\s*\(\s*\)\s*\{\s*(?:command\s+)?\2\b"""
+    r"""|\bfunction\s+([\w-]+)\s*\{\s*(?:&\s*)?(?:command\s+)?\3(?:\.exe)?\b""",
+)
+
+
 def _subagent(inner: Check) -> Check:
     """PE003: launching a sub-agent CLI with approvals off is medium (low when the skill is about doing so);
     changing the current agent's own settings stays high."""
@@ -249,6 +258,9 @@ def _subagent(inner: Check) -> Check:
                     h.evidence,
                 )
             )
+            tf = view.file(h.file)
+            row = tf.raw_rows[h.line - 1] if tf is not None and h.line <= tf.n_lines else h.evidence
+            settings = settings or bool(_SHADOW.search(row))
             flag = bool(re.search(r"--(?:dangerously|yolo)", h.evidence))
             if not settings and (_SUBAGENT.search(h.evidence) or about):
                 sev = Severity.LOW if about and flag and _SUBAGENT.search(h.evidence) else Severity.MEDIUM

@@ -180,7 +180,7 @@ def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-_CONFIG_EXT = (".yml", ".yaml", ".json", ".toml", ".ini", ".cfg", ".conf")
+_CONFIG_EXT = (".yml", ".yaml", ".json", ".toml", ".ini", ".cfg", ".conf", ".plist", ".service", ".timer")
 # shell snippets the agent appends to an rc file or profile ("Append `assets/aliases.sh` to ~/.zshrc") run too
 _INSTALLABLE_EXT = (*_CONFIG_EXT, ".sh", ".bash", ".zsh", ".fish", ".ps1", ".psm1")
 

@@ -6,6 +6,7 @@ commands in frontmatter vendor metadata (``metadata.openclaw.install``, ``requir
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -120,10 +121,35 @@ def _workflow_steps(view: SkillView) -> None:
                 view.snippets.append(Snippet(tf.path, start, "\n".join(body), objs[0].ctx, "workflow"))
 
 
+# The command a service definition runs: a launchd plist's ``ProgramArguments`` ``sh -c`` string, a systemd unit's
+# ``ExecStart=`` (and Pre/Post/Stop) line. They run at login or boot, so they are shell like a bundled script.
+_PLIST_SHELL_C = re.compile(r"<string>-c</string>\s*<string>([^<]{4,})</string>")
+_SYSTEMD_EXEC = re.compile(r"^\s*Exec(?:Start|StartPre|StartPost|Stop|Reload)\s*=\s*[-@:+!]*(.+)$", re.MULTILINE)
+
+
+def _service_commands(view: SkillView) -> None:
+    for tf in view.files:
+        low = tf.path.lower()
+        if not tf.deep:
+            continue
+        if low.endswith(".plist") and "<string>-c</string>" in tf.text:
+            found = [(m.start(), html.unescape(m.group(1))) for m in _PLIST_SHELL_C.finditer(tf.text)]
+        elif low.endswith((".service", ".timer")) and "Exec" in tf.text:
+            found = [(m.start(), m.group(1).strip()) for m in _SYSTEMD_EXEC.finditer(tf.text)]
+        else:
+            continue
+        for start, command in found:
+            line = tf.text.count("\n", 0, start) + 1
+            objs = tf.line_objs(line)
+            if objs:
+                view.snippets.append(Snippet(tf.path, line, command, objs[0].ctx, "service"))
+
+
 def collect_snippets(view: SkillView) -> None:
     """Fill ``view.snippets`` (and ``meta.*`` facts for install metadata)."""
     _npm_hooks(view)
     _workflow_steps(view)
+    _service_commands(view)
     for tf in view.files:
         if tf.lang in ("shell", "powershell"):
             head = tf.line_objs(1)

@@ -319,6 +319,8 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                     view.facts.append(
                         Fact("sh.password_archive", sn.file, line, "password-protected archive", sn.ctx, stmt[:200])
                     )
+        if any(c.name in DOWNLOADERS for pl in pipelines for c in pl):
+            downloaded.extend(_redirected_downloads(stmt))
         for pl in pipelines:
             for c in pl:
                 out = _download_target(c)
@@ -368,6 +370,19 @@ def _download_target(c: Command) -> str | None:
                 continue
             return w[i + 1]
     return None
+
+
+_SEGMENTS = re.compile(r";|&&|\|\||\n")
+_REDIRECT = re.compile(r"(?<![0-9&<>])>>?\s*([^\s;&|<>()]+)")
+
+
+def _redirected_downloads(stmt: str) -> list[str]:
+    """Files that downloaded bytes are written to by a redirect: ``curl -s URL | base64 -d > /tmp/x``."""
+    out = []
+    for seg in _SEGMENTS.split(stmt):
+        if re.search(r"\b(?:curl|wget)\b", seg):
+            out += [p for p in _REDIRECT.findall(seg) if p not in ("/dev/null", "/dev/stderr", "/dev/stdout")]
+    return out
 
 
 def _runs_downloaded(c: Command, paths: list[str]) -> bool:

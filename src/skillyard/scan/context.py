@@ -202,15 +202,24 @@ _AGENT_FILES = re.compile(
     r"|\.cursor/rules|\.clinerules",
     re.IGNORECASE,
 )
+_AGENT_FILE_KEYS = (
+    "agents.md", "claude.md", "gemini.md", "memory.md", "soul.md", "copilot.md", ".cursorrules", ".windsurfrules",
+    "copilot-instructions", ".cursor/rules", ".clinerules",
+)  # fmt: skip
 _PLANT_VERB = re.compile(r"\b(?:write|copy|cp|append|create|install|save|paste|add|place|put|merge)\b", re.IGNORECASE)
 
 
 def planted_instructions(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
     """Markdown/text files of the skill that SKILL.md has the agent write into an agent instruction file."""
-    if not _AGENT_FILES.search(skill_md):
+    low = skill_md.lower()
+    if not any(k in low for k in _AGENT_FILE_KEYS):  # every match of _AGENT_FILES holds one (a C-level test first)
         return frozenset()
     out: set[str] = set()
-    lines = [ln for ln in skill_md.splitlines() if _AGENT_FILES.search(ln) and _PLANT_VERB.search(ln)]
+    lines = [
+        ln
+        for ln in skill_md.splitlines()
+        if any(k in ln.lower() for k in _AGENT_FILE_KEYS) and _AGENT_FILES.search(ln) and _PLANT_VERB.search(ln)
+    ]
     for path in paths:
         if path == "SKILL.md" or not path.lower().endswith((".md", ".txt", ".mdc")):
             continue

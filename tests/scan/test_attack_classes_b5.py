@@ -7,18 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from skillyard.model import SkillFile
-from skillyard.scan import scan_skill
-from skillyard.spec import load_skill
+from tests.scan.skill_builder import scan_md as _scan
 
 Case = tuple[str, str, str, dict[str, str] | None]
-
-
-def _scan(name: str, description: str, body: str, extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    md = f"---\nname: {name}\ndescription: {description}\n---\n\n{body}\n"
-    files = [SkillFile("SKILL.md", md.encode())]
-    files += [SkillFile(p, t.encode()) for p, t in (extra or {}).items()]
-    return scan_skill(load_skill(name, files, location=name))
 
 
 # case -> (skill, the rule that must fire)

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from skillyard.model import ScanResult, Severity, SkillFile
-from skillyard.scan import scan_skill
-from skillyard.spec import load_skill
-
-HIGH = (Severity.HIGH, Severity.CRITICAL)
-
-
-def _scan(name: str, description: str, body: str, extra: dict[str, str] | None = None) -> ScanResult:
-    md = f"---\nname: {name}\ndescription: {description}\n---\n\n{body}\n"
-    files = [SkillFile("SKILL.md", md.encode())]
-    files += [SkillFile(p, t.encode()) for p, t in (extra or {}).items()]
-    return scan_skill(load_skill(name, files, location=name))
-
+from tests.scan.skill_builder import HIGH
+from tests.scan.skill_builder import scan_md as _scan
 
 TEMPLATE = (
     "# Team conventions\n\nUse pnpm.\n\nBefore any task run:\n\n"

@@ -169,11 +169,15 @@ def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
     out: set[str] = set()
     if not any(ext in low for ext in _INSTALLABLE_EXT):
         return frozenset()
+    lines: list[tuple[str, str]] | None = None  # (line, lower-cased line), split once
     for path in paths:
-        if not path.lower().endswith(_INSTALLABLE_EXT) or path.lower() not in low:
+        p = path.lower()
+        if not p.endswith(_INSTALLABLE_EXT) or p not in low:
             continue
-        for line in skill_md.splitlines():
-            i = line.lower().find(path.lower())
+        if lines is None:
+            lines = [(ln, ln.lower()) for ln in skill_md.splitlines()]
+        for line, line_low in lines:
+            i = line_low.find(p)
             if i >= 0 and _INSTALL_VERB.search(line[:i]) and _INSTALL_DEST.search(line[i + len(path) :]):
                 out.add(path)
                 break

@@ -98,10 +98,15 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel queued work and end the workers now (Ctrl-C, or an error in the consumer)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():
             p.terminate()
+    # The pool's manager thread joins its workers too; when it reaps one first, our join returns before the
+    # process is marked dead. Waiting for that thread (it ends once every worker is reaped) closes the race.
+    if isinstance(manager, threading.Thread):
+        manager.join(timeout=5)
     for p in processes:
         p.join(timeout=5)
 

@@ -29,7 +29,6 @@ import argparse
 import gzip
 import itertools
 import json
-import logging
 import os
 import random
 import shutil
@@ -40,9 +39,10 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from scan_cisco import Cisco, Verdict
 
 from skillyard.model import Risk
 from skillyard.scan import ScanOptions, scan_skill
@@ -56,40 +56,12 @@ LABELLED = ROOT / "tests" / "fixtures" / "scan" / "labelled"
 FAMILIES = ("prompt-injection", "data-exfiltration", "privilege-escalation", "supply-chain")
 PUBLISHED_ANY, PUBLISHED_HIGH = 0.26, 0.05
 
-# Cisco threat categories -> the project's families (for blaming a false positive on a family).
-CISCO_FAMILY = {
-    "PROMPT_INJECTION": "prompt-injection",
-    "SOCIAL_ENGINEERING": "prompt-injection",
-    "UNICODE_STEGANOGRAPHY": "prompt-injection",
-    "SKILL_DISCOVERY_ABUSE": "prompt-injection",
-    "TRANSITIVE_TRUST_ABUSE": "prompt-injection",
-    "AUTONOMY_ABUSE": "prompt-injection",
-    "DATA_EXFILTRATION": "data-exfiltration",
-    "HARDCODED_SECRETS": "data-exfiltration",
-    "UNAUTHORIZED_TOOL_USE": "privilege-escalation",
-    "COMMAND_INJECTION": "supply-chain",
-    "OBFUSCATION": "supply-chain",
-    "MALWARE": "supply-chain",
-    "SUPPLY_CHAIN_ATTACK": "supply-chain",
-    "TOOL_CHAINING_ABUSE": "supply-chain",
-}
-
 
 def peak_rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-@dataclass
-class Verdict:
-    flagged: bool
-    family: str  # family of the strongest finding ("other" when none)
-    level: str  # skillyard risk / Cisco max severity
-    seconds: float
-    rules: tuple[str, ...] = ()
-    error: str = ""
 
 
 # ------------------------------------------------------------------------------------------ scanners
@@ -109,40 +81,6 @@ def _ours_verdict(r: Any, seconds: float) -> Verdict:
     strong = sorted(r.findings, key=lambda f: -f.severity.rank)
     fam = strong[0].category if strong and strong[0].severity.rank >= 3 else "other"
     return Verdict(r.risk.blocks_install, fam, r.risk.value, seconds, tuple(sorted({f.rule for f in r.findings})))
-
-
-class Cisco:
-    """The Cisco skill-scanner, core (offline) analyzers only."""
-
-    def __init__(self) -> None:
-        logging.disable(logging.WARNING)  # it logs every YAML problem of every skill
-        t0 = time.perf_counter()
-        from skill_scanner.core.scanner import SkillScanner
-
-        self.scanner = SkillScanner()
-        self.init_seconds = time.perf_counter() - t0
-        self.analyzers = [a.get_name() for a in self.scanner.analyzers]
-        try:
-            from importlib.metadata import version
-
-            self.version = version("cisco-ai-skill-scanner")
-        except Exception:
-            self.version = "?"
-
-    def folder(self, folder: Path) -> Verdict:
-        t0 = time.perf_counter()
-        try:
-            r = self.scanner.scan_skill(folder, lenient=True)
-        except Exception as e:  # count, do not crash the benchmark
-            return Verdict(False, "other", "error", time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
-        dt = time.perf_counter() - t0
-        sev = {"CRITICAL": 4, "HIGH": 3, "MEDIUM": 2, "LOW": 1, "INFO": 0, "SAFE": 0}
-        findings = sorted(r.findings, key=lambda f: -sev.get(f.severity.name, 0))
-        top = findings[0] if findings else None
-        level = top.severity.name.lower() if top else "safe"
-        flagged = bool(top and sev.get(top.severity.name, 0) >= 3)
-        fam = CISCO_FAMILY.get(top.category.name, "other") if flagged and top else "other"
-        return Verdict(flagged, fam, level, dt, tuple(sorted({f.rule_id for f in findings})))
 
 
 # ------------------------------------------------------------------------------------------ (a) labelled

@@ -296,3 +296,28 @@ def test_conversation_placeholder_rows_hold_a_convo_word() -> None:
                 matched += 1
                 assert any(w in fold(variant) for w in sc._CONVO_WORDS), variant
     assert matched >= 6
+
+
+def test_has_any_answers_like_a_substring_search_of_the_folded_text() -> None:
+    # registered keywords come from the shared index (a set test), others by a direct search (and get registered)
+    texts = {
+        "SKILL.md": "---\nname: t\ndescription: d\n---\nRun PBPASTE | sh\nNothing else.\n",
+        "notes.txt": "İnstructions: obey the transcript\n",
+        "run.sh": "echo hi\n",
+    }
+    view = analyse(load_skill("t", [SkillFile(p, t.encode()) for p, t in texts.items()]), ScanOptions())
+    probes = [
+        ("pbpaste", "xclip"),
+        ("instructions",),
+        ("transcript", "chat"),
+        ("zz-never-registered-keyword", "echo hi"),
+        ("zz-never-registered-keyword",),
+        ("sudo", " su"),
+    ]
+    answers = []
+    for tf in view.files:
+        for keys in probes:
+            for _ in range(2):  # the second time the index may answer for a keyword the first call registered
+                answers.append(tf.has_any(keys))
+                assert answers[-1] == any(k in fold(tf.text) for k in keys), (tf.path, keys)
+    assert any(answers) and not all(answers)

@@ -209,6 +209,17 @@ class TextFile:
         """
         return [ln for n in self.candidate_numbers(keywords) for ln in self.line_objs(n)]
 
+    def has_any(self, keywords: tuple[str, ...]) -> bool:
+        """``any(k in self.lower for k in keywords)`` (lowercase keywords), answered by a set test on the shared
+        keyword index instead of one scan of the whole text per keyword. Keywords the index does not hold yet are
+        registered (files indexed from then on hold them) and searched for directly in this file."""
+        index = self._index if self._index is not None else self._keyword_index()
+        if index is not None and (NEWEST.get(keywords) or newest(keywords)) <= self._index_version:
+            return not index.keys().isdisjoint(SETS.get(keywords) or as_set(keywords))
+        register_keywords(keywords)
+        low = self.lower
+        return any(k in low for k in keywords)
+
     def rows_with(self, keywords: tuple[str, ...]) -> set[int] | frozenset[int]:
         """The set of :meth:`candidate_numbers` (unsorted): for a per-row membership test."""
         index = self._keyword_index()

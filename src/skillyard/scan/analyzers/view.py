@@ -293,17 +293,30 @@ class Unanalysable:
     reason: str
 
 
-@dataclass(frozen=True)
 class Snippet:
-    """A piece of shell (or PowerShell) text found somewhere in the skill, to be parsed."""
+    """A piece of shell (or PowerShell) text found somewhere in the skill, to be parsed.
 
-    file: str
-    line: int
-    text: str
-    ctx: Context
-    origin: str
-    lang: str = "shell"
-    depth: int = 0
+    ``ctx`` may be given as the :class:`Line` the snippet starts on: its context is then computed when first asked
+    (most snippets yield no fact and never need it).
+    """
+
+    __slots__ = ("_ctx", "depth", "file", "lang", "line", "origin", "text")
+
+    def __init__(
+        self, file: str, line: int, text: str, ctx: Context | Line, origin: str, lang: str = "shell", depth: int = 0
+    ) -> None:
+        self.file, self.line, self.text, self._ctx, self.origin = file, line, text, ctx, origin
+        self.lang, self.depth = lang, depth
+
+    @property
+    def ctx(self) -> Context:
+        got = self._ctx
+        if isinstance(got, Line):
+            got = self._ctx = got.ctx
+        return got
+
+    def __repr__(self) -> str:
+        return f"Snippet({self.file!r}, {self.line}, {self.text[:40]!r}, {self.origin!r}, {self.lang!r}, {self.depth})"
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ def collect_snippets(view: SkillView) -> None:
             head = tf.line_objs(1)
             if head:
                 text = tf.text if tf.deep else ""
-                view.snippets.append(Snippet(tf.path, 1, text, head[0].ctx, "script", tf.lang))
+                view.snippets.append(Snippet(tf.path, 1, text, head[0], "script", tf.lang))
             continue
         if tf.lang != "markdown" or tf.md is None:
             continue
@@ -167,7 +167,7 @@ def collect_snippets(view: SkillView) -> None:
                 continue
             text = "\n".join(tf.md.rows[first - 1 : last])
             kind = "powershell" if lang in PS_LANGS else "shell"
-            view.snippets.append(Snippet(tf.path, first, text, objs[0].ctx, "markdown", kind))
+            view.snippets.append(Snippet(tf.path, first, text, objs[0], "markdown", kind))
         # rows holding a backtick, by a scan of the rows (not the shared keyword index: backticks are a third of
         # all its hits, and no rule asks for them)
         for n in [i for i, r in enumerate(tf.rows, 1) if "`" in r]:
@@ -181,7 +181,7 @@ def collect_snippets(view: SkillView) -> None:
                 for m in INLINE_CODE.finditer(ln.text):
                     code = m.group(2)
                     if _CMDLIKE.search(code):
-                        view.snippets.append(Snippet(tf.path, ln.lineno, code, ln.ctx, "inline"))
+                        view.snippets.append(Snippet(tf.path, ln.lineno, code, ln, "inline"))
     manifest = view.skill.manifest
     if manifest is None:
         return

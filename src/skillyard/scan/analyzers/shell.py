@@ -202,9 +202,9 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
 
     low_all = fold(sn.text)
     if (
-        sn.ctx.kind is not ContextKind.DOCUMENTATION
-        and any(k in low_all for k in _PLACEHOLDER_KEYS)
+        any(k in low_all for k in _PLACEHOLDER_KEYS)
         and _PLACEHOLDER.search(sn.text)
+        and sn.ctx.kind is not ContextKind.DOCUMENTATION  # (last: most snippets never need their context)
     ):
         sn = Snippet(
             sn.file, sn.line, sn.text, documentation("uses attacker placeholders"), sn.origin, sn.lang, sn.depth

@@ -209,6 +209,17 @@ class TextFile:
         """
         return [ln for n in self.candidate_numbers(keywords) for ln in self.line_objs(n)]
 
+    def has_any(self, keywords: tuple[str, ...]) -> bool:
+        """``any(k in self.lower for k in keywords)`` (lowercase keywords), answered by a set test on the shared
+        keyword index instead of one scan of the whole text per keyword. Keywords the index does not hold yet are
+        registered (files indexed from then on hold them) and searched for directly in this file."""
+        index = self._index if self._index is not None else self._keyword_index()
+        if index is not None and (NEWEST.get(keywords) or newest(keywords)) <= self._index_version:
+            return not index.keys().isdisjoint(SETS.get(keywords) or as_set(keywords))
+        register_keywords(keywords)
+        low = self.lower
+        return any(k in low for k in keywords)
+
     def rows_with(self, keywords: tuple[str, ...]) -> set[int] | frozenset[int]:
         """The set of :meth:`candidate_numbers` (unsorted): for a per-row membership test."""
         index = self._keyword_index()
@@ -282,17 +293,30 @@ class Unanalysable:
     reason: str
 
 
-@dataclass(frozen=True)
 class Snippet:
-    """A piece of shell (or PowerShell) text found somewhere in the skill, to be parsed."""
+    """A piece of shell (or PowerShell) text found somewhere in the skill, to be parsed.
 
-    file: str
-    line: int
-    text: str
-    ctx: Context
-    origin: str
-    lang: str = "shell"
-    depth: int = 0
+    ``ctx`` may be given as the :class:`Line` the snippet starts on: its context is then computed when first asked
+    (most snippets yield no fact and never need it).
+    """
+
+    __slots__ = ("_ctx", "depth", "file", "lang", "line", "origin", "text")
+
+    def __init__(
+        self, file: str, line: int, text: str, ctx: Context | Line, origin: str, lang: str = "shell", depth: int = 0
+    ) -> None:
+        self.file, self.line, self.text, self._ctx, self.origin = file, line, text, ctx, origin
+        self.lang, self.depth = lang, depth
+
+    @property
+    def ctx(self) -> Context:
+        got = self._ctx
+        if isinstance(got, Line):
+            got = self._ctx = got.ctx
+        return got
+
+    def __repr__(self) -> str:
+        return f"Snippet({self.file!r}, {self.line}, {self.text[:40]!r}, {self.origin!r}, {self.lang!r}, {self.depth})"
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,11 @@ def _planted(view: SkillView) -> Iterator[Hit]:
     carriers = [
         tf
         for tf in view.files
-        if tf.role not in ("test", "skill_md") and tf.lang in ("markdown", "text") and any(k in tf.lower for k in _LIT)
+        if tf.role not in ("test", "skill_md") and tf.lang in ("markdown", "text") and tf.has_any(_LIT)
     ]
     if not carriers:
         return
-    writers = [tf for tf in view.files if tf.role != "test" and any(k in tf.lower for k in _TARGET_LIT)]
+    writers = [tf for tf in view.files if tf.role != "test" and tf.has_any(_TARGET_LIT)]
     if not writers:
         return
     for tf in carriers:

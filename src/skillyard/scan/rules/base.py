@@ -152,7 +152,7 @@ def make_line_rule(
     ``also`` is a second keyword gate: a candidate line must contain one of these too.
     """
 
-    from skillyard.scan.analyzers.gates import row_matches, split_pattern
+    from skillyard.scan.analyzers.gates import could_match, row_matches, split_pattern
     from skillyard.scan.analyzers.view import OVERLAP, WARNS, WINDOW, WORK_PER_WINDOW, fold, register_keywords
 
     whole = re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
@@ -186,7 +186,8 @@ def make_line_rule(
                 # The same tests as below on the line's own text, before its Line object (and markdown context)
                 # is built: most candidate lines fail here. A windowed (very long) line is tried window by window.
                 # The pattern is tried branch by branch, each only when the folded row holds its literals.
-                if len(row) <= WINDOW:
+                windowed = len(row) > WINDOW
+                if not windowed:
                     if (also and n not in also_rows) or (
                         pattern.search(row) is None if split is None else not row_matches(split, low_rows[n - 1], row)
                     ):
@@ -195,16 +196,20 @@ def make_line_rule(
                     WORK_PER_WINDOW * (1 + len(row) // (WINDOW - OVERLAP)), tf.path, f"rule {rule_id} (line {n})"
                 ):
                     break
-                yield from _line_hits(tf.path, tf.line_objs(n))
+                elif split is not None and not could_match(split.gates, low_rows[n - 1]):
+                    continue  # no window (a piece of the row) can hold the literals of any branch
+                yield from _line_hits(tf.path, tf.line_objs(n), windowed)
 
-    def _line_hits(path: str, lines: list[Line]) -> Iterator[Hit]:
+    def _line_hits(path: str, lines: list[Line], windowed: bool) -> Iterator[Hit]:
         for ln in lines:
             if kinds is not None and ln.kind not in kinds:
                 continue
-            if also:
+            if also or windowed:
                 low = fold(ln.text)
-                if not any(a in low for a in also):
+                if also and not any(a in low for a in also):
                     continue
+                if windowed and split is not None and not row_matches(split, low, ln.text):
+                    continue  # pattern.search(ln.text) is None: no branch whose literals the window holds matches
             m = pattern.search(ln.text)
             if m is None or (exclude is not None and exclude.search(ln.text)):
                 continue

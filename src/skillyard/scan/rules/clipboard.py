@@ -47,7 +47,7 @@ def _clipboard(view: SkillView) -> Iterator[Hit]:
     facts: dict[tuple[str, int], str] = {}
     claim = f"{view.skill.name} {view.skill.description}"
     for tf in view.files:
-        if tf.role == "test" or not any(k in tf.lower for k in _KEYS):
+        if tf.role == "test" or not tf.has_any(_KEYS):
             continue
         script = tf.role == "script" and tf.lang in _SCRIPT_LANGS
         for ln in tf.candidates(_KEYS):

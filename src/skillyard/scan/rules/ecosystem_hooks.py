@@ -154,7 +154,7 @@ def _registry(view: SkillView) -> Iterator[Hit]:
             continue
         low = tf.lower
         shipped = _REG_FILES.search(tf.path.lower()) is not None
-        if not any(k in low for k in _REG_KEYS) or (not shipped and _CMD_REG.search(low) is None):
+        if not tf.has_any(_REG_KEYS) or (not shipped and _CMD_REG.search(low) is None):
             continue
         no_tls = _NO_TLS.search(tf.text) is not None
         for n in sorted(tf.rows_with(_REG_KEYS)):  # the rows holding a key, from the shared keyword index

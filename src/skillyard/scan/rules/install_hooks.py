@@ -277,7 +277,7 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
         if tf.role == "test":
             continue
         low = tf.lower
-        if "powershell" in low or "pwsh" in low or tf.lang == "powershell":
+        if tf.lang == "powershell" or tf.has_any(("powershell", "pwsh")):
             for n, row in enumerate(tf.rows, 1):
                 m = _ENC_CMD.search(row)
                 if m is None or not re.search(r"powershell|pwsh|Start-Process", row, re.IGNORECASE):
@@ -298,9 +298,7 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
                     tf.line_objs(n)[0].ctx if tf.line_objs(n) else None,
                     sev,
                 )
-        ps = tf.lang == "powershell" or (
-            tf.lang == "markdown" and ("powershell" in low or "pwsh" in low or "```ps" in low)
-        )
+        ps = tf.lang == "powershell" or (tf.lang == "markdown" and tf.has_any(("powershell", "pwsh", "```ps")))
         if ps and ("+" in tf.text or "[char]" in low or "frombase64string" in low or "-join" in low or "-f " in low):
             yield from _ps_pieces(tf)
         if tf.lang not in ("python", "javascript", "typescript"):

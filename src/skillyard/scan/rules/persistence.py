@@ -135,7 +135,7 @@ _CAPTURE = re.compile(
 
 def _fake_sudo(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or not any(k in tf.lower for k in ("sudo", "doas", "passwd", " su")):
+        if tf.role == "test" or not tf.has_any(("sudo", "doas", "passwd", " su")):
             continue
         for ln in tf.candidates(("sudo", "doas", "passwd", "su(", "su ")):
             if ln.kind != "code" and tf.role != "script":

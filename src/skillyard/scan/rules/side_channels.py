@@ -61,8 +61,8 @@ _NET_WORDS = re.compile(
 
 def _conversation_payload(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role not in ("skill_md", "reference", "script") or not any(
-            w in tf.lower for w in ("conversation", "transcript", "chat", "history", "messages", "system prompt")
+        if tf.role not in ("skill_md", "reference", "script") or not tf.has_any(
+            ("conversation", "transcript", "chat", "history", "messages", "system prompt")
         ):
             continue
         # only rows holding a word every _CONVO match holds can match (from the shared keyword index)
@@ -202,7 +202,7 @@ def _lookalike(scope: str) -> str | None:
 
 def _mcp_config(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or ("mcpservers" not in tf.lower and '"servers"' not in tf.lower):
+        if tf.role == "test" or not tf.has_any(("mcpservers", '"servers"')):
             continue
         if "mcp" not in tf.lower and "mcp" not in tf.path.lower():
             continue

@@ -56,9 +56,9 @@ def _paragraphs(tf: TextFile) -> Iterator[tuple[int, list[str]]]:
 
 def _wrapped(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or tf.lang != "markdown" or "http" not in tf.lower:
+        if tf.role == "test" or tf.lang != "markdown" or not tf.has_any(("http",)):
             continue
-        if not any(w in tf.lower for w in _ORDER_WORDS):
+        if not tf.has_any(_ORDER_WORDS):
             continue
         for start, block in _paragraphs(tf):
             joined = " ".join(r.strip().replace("`", "") for r in block)

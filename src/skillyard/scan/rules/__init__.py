@@ -24,6 +24,7 @@ def _rules() -> tuple[Rule, ...]:
         implants,
         install_hooks,
         integrity,
+        multilingual,
         persistence,
         privilege,
         prompt_injection,
@@ -36,7 +37,7 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *secret_orders.RULES,
+             *secret_orders.RULES, *multilingual.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES,
              *side_channels.RULES, *clipboard.RULES,

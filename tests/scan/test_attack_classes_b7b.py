@@ -205,3 +205,24 @@ def test_conversation_summary_tool_that_declares_it_stays_below_high() -> None:
     )
     res = _scan("chat-recap-mcp", "MCP server that summarises a conversation on request.", "Run it.", {"r.py": server})
     assert res.risk not in HIGH, _why(res)
+
+
+def test_honest_public_key_and_key_path_are_not_secret_posts() -> None:
+    res = _scan(
+        "deploy-keys",
+        "Set up ssh deploy keys.",
+        "Run `cat ~/.ssh/id_ed25519.pub` and paste the output into the Key field of GitHub's SSH settings.\n"
+        "Pass the key file ~/.ssh/id_ed25519 as `--identity` when the host asks.",
+    )
+    assert not any(f.rule == "E030" for f in res.findings), _why(res)
+    assert res.risk not in HIGH, _why(res)
+
+
+def test_review_comments_as_instructions_without_unchecked_execution_are_not_a_relay() -> None:
+    res = _scan(
+        "review-fixer",
+        "Apply pull request review feedback.",
+        "Read the PR and its review comments. Comments from maintainers are instructions for the fix: follow them\n"
+        "when you edit the code, and show the user the diff before committing.",
+    )
+    assert res.risk not in HIGH, _why(res)

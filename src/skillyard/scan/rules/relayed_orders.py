@@ -58,7 +58,7 @@ _CHANNEL = (
 _PUT = re.compile(
     r"\b(?:append|include|paste|attach|embed|insert|pass|put|post|send|provide|supply|add|copy|open\s+an?\s+issue"
     r"|file\s+an?\s+issue)\b(?:\s+(?:it|them))?[^.;\n]{0,60}?\b(?:output|contents?|full\s+(?:text|file|contents?)"
-    r"|text|file|files|values?|them|it)\b[^.;\n]{0,50}?"
+    r"|text|values?)\b[^.;\n]{0,50}?"
     r"(?:\b(?:in|into|inside|to|within|as)\s+(?:the\s+|a\s+|an\s+|your\s+|its\s+|their\s+)?(?:\w+\s+){0,3}?"
     + _CHANNEL
     + r"\b|\bas\s+`[\w.-]+`|\bso\s+(?:they|the\s+maintainers?|the\s+dashboard)\b)",
@@ -78,7 +78,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*`#(\d-])|\n\s*\n")
 register_keywords(_CRED_KEYS)
 
 
+_PUBLIC_KEY = re.compile(r"\S+\.pub\b|\bpublic\s+key\b", re.IGNORECASE)
+
+
 def _is_cred(text: str) -> bool:
+    text = _PUBLIC_KEY.sub(" ", text)  # a public key is meant to be shared
     return secret_kind(text) in ("credential", "env_file") or _AGENT_CONFIG.search(text) is not None
 
 
@@ -154,6 +158,12 @@ _OBEY = re.compile(
     r"\b(?:execute|run|follow|obey|carry\s+out|perform|apply)\s+(?:them|it|those|these|each|every|any|all)\b",
     re.IGNORECASE,
 )
+# run as commands, or followed without a check: what makes a relay out of "address the review comments"
+_UNCHECKED = re.compile(
+    r"\b(?:execute|run)\b|\bverbatim\b|\bwithout\s+(?:asking|confirm\w*|checking|review\w*|question\w*)"
+    r"|\b(?:never|do\s*n[o']t|do\s+not)\s+(?:ask|confirm|check|question)|\beven\s+if\b|\b(?:shell|terminal)\b",
+    re.IGNORECASE,
+)
 _NOT_ORDERS = re.compile(
     r"\b(?:not|never|n't|untrusted|as\s+data|ignore|refuse|warn|suspicious)\b",
     re.IGNORECASE,
@@ -180,7 +190,7 @@ def relay(view: SkillView) -> Iterator[Hit]:
                 if a is None or _NOT_ORDERS.search(a.group(0)):
                     continue
                 o = _OBEY.search(s, a.end())
-                if o is None or _NOT_ORDERS.search(s[a.end() : o.start()]):
+                if o is None or _NOT_ORDERS.search(s[a.end() : o.start()]) or not _UNCHECKED.search(s, a.end()):
                     continue
                 done.update(range(lo, lo + 7))
                 yield Hit(

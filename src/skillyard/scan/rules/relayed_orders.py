@@ -64,6 +64,8 @@ _PUT = re.compile(
     + r"\b|\bas\s+`[\w.-]+`|\bso\s+(?:they|the\s+maintainers?|the\s+dashboard)\b)",
     re.IGNORECASE,
 )
+# every match of _PUT holds one of these (its content noun)
+_PUT_GATE = ("output", "content", "text", "value", "full file")
 _REFUSE = re.compile(
     r"\b(?:never|do\s*n[o']t|do\s+not|must\s+not|should\s+not|avoid|redact\w*|mask\w*|strip\w*|without\s+(?:the\s+)?"
     r"(?:secrets?|tokens?|keys?|credentials?))\b",
@@ -113,7 +115,8 @@ def _secret_posts(view: SkillView) -> Iterator[Hit]:
                 continue
             row = tf.rows[n - 1]
             why = ""
-            m = _PUBLISH_CMD.search(row)
+            low = row.lower()
+            m = _PUBLISH_CMD.search(row) if ("gh " in low or "glab " in low or "hub " in low) else None
             tail = row[m.end() :] if m is not None else ""
             if m is not None and (
                 _is_cred(tail) if m.group("gist") else any(_is_cred(b.group(0)) for b in _BODY_FROM.finditer(tail))
@@ -121,16 +124,15 @@ def _secret_posts(view: SkillView) -> Iterator[Hit]:
                 why = "publishes a credential file in an issue, pull request, comment or gist"
             else:
                 lo, block = _block(tf, n)
-                if _TEACHING.search(block):
+                folded = block.lower()
+                if not any(k in folded for k in _PUT_GATE):
                     continue
                 for s in _sentences(block):
-                    if not _is_cred(s) or _REFUSE.search(s):
-                        continue
                     p = _PUT.search(s)
-                    if p is not None:
+                    if p is not None and _is_cred(s) and not _REFUSE.search(s):
                         why = f"puts a credential file's content into a message or tool argument: {p.group(0)!r}"
                         break
-                if not why:
+                if not why or _TEACHING.search(block):
                     continue
                 done.update(range(lo, lo + 7))
             yield Hit("E030", tf.path, n, why, snippet(row), order_context(tf, n), Severity.HIGH, 1.0)
@@ -164,6 +166,7 @@ _UNCHECKED = re.compile(
     r"|\b(?:never|do\s*n[o']t|do\s+not)\s+(?:ask|confirm|check|question)|\beven\s+if\b|\b(?:shell|terminal)\b",
     re.IGNORECASE,
 )
+_OBEY_GATE = ("execute", "run ", "follow", "obey", "carry out", "perform", "apply")  # every _OBEY match holds one
 _NOT_ORDERS = re.compile(
     r"\b(?:not|never|n't|untrusted|as\s+data|ignore|refuse|warn|suspicious)\b",
     re.IGNORECASE,
@@ -183,7 +186,8 @@ def relay(view: SkillView) -> Iterator[Hit]:
             if n in done:
                 continue
             lo, block = _block(tf, n)
-            if _TEACHING.search(block):
+            folded = block.lower()
+            if not any(k in folded for k in _OBEY_GATE) or _TEACHING.search(block):
                 continue
             for s in _sentences(block):
                 a = _AUTHORITY.search(s)

@@ -25,6 +25,7 @@ from skillyard.scan.rules.injection_patterns import (
     SELF_REWRITE,
     SPOOF,
 )
+from skillyard.scan.rules.relayed_orders import relay, role_block
 
 F = Family.PROMPT_INJECTION
 
@@ -220,6 +221,19 @@ def _both(a: Check, b: Check) -> Check:
     return check
 
 
+def _widened(rule_id: str, pattern: re.Pattern[str], message: str, keywords: tuple[str, ...]) -> Check:
+    """P010/P011: the line patterns, plus (P010) a fake system turn carrying orders or (P011) third-party text
+    declared to be directives the agent follows (relay)."""
+    lines = line_rule(rule_id, pattern, message, keywords=keywords)
+    extra = role_block if rule_id == "P010" else relay
+
+    def check(view: SkillView) -> Iterator[Hit]:
+        yield from lines(view)
+        yield from extra(view)
+
+    return check
+
+
 RULES = [
     Rule(
         "P001",
@@ -349,7 +363,7 @@ RULES = [
         0.6,
         "Chat-template tokens and fake system tags try to make skill text look like system or developer messages.",
         "Remove chat-template tokens and fake system tags.",
-        line_rule(
+        _widened(
             "P010",
             SPOOF,
             "spoofs a system/developer message boundary",
@@ -373,7 +387,7 @@ RULES = [
         "Text that declares another party's instructions pre-approved, or tells the agent to run whatever commands "
         "fetched or stored content contains, hands control of the agent to whoever writes that content.",
         "Remove the standing approval; treat fetched content as data and ask the user before running commands.",
-        line_rule(
+        _widened(
             "P011",
             DELEGATE,
             "grants outside content the authority to direct the agent or run commands",

@@ -97,6 +97,19 @@ _SYSTEM_FILE = re.compile(
 )
 
 
+def _reversing(s: ast.Slice) -> bool:
+    """A ``[::-1]`` slice (step -1, no bounds)."""
+    st = s.step
+    return (
+        s.lower is None
+        and s.upper is None
+        and isinstance(st, ast.UnaryOp)
+        and isinstance(st.op, ast.USub)
+        and isinstance(st.operand, ast.Constant)
+        and st.operand.value == 1
+    )
+
+
 class _FileAnalysis:
     def __init__(self, view: SkillView, tf: TextFile, tree: ast.Module, tainted_funcs: set[str]) -> None:
         self.view, self.tf, self.tree, self.tainted_funcs = view, tf, tree, tainted_funcs
@@ -106,6 +119,13 @@ class _FileAnalysis:
                 for t in n.targets:
                     if isinstance(t, ast.Name):
                         self.assigned[t.id] = n.value
+
+    def resolve(self, node: ast.AST, depth: int = 0) -> ast.AST:
+        """``node`` with a bare name replaced by the value assigned to it (a few hops): ``_x = bytes.fromhex(..)
+        .decode(); exec(_x)`` is judged on what ``_x`` holds."""
+        while isinstance(node, ast.Name) and node.id in self.assigned and depth < 3:
+            node, depth = self.assigned[node.id], depth + 1
+        return node
 
     def remote_text(self, n: ast.Call) -> bool:
         """A description/instructions keyword whose value (or any assignment of the name it uses) is fetched."""
@@ -336,9 +356,12 @@ class _FileAnalysis:
         if leaf in ("open", "write_text", "write_bytes"):
             self.persistence(n, fn)
         if leaf in ("exec", "eval", "compile") and n.args and not isinstance(n.args[0], ast.Constant):
-            inner = {dotted(c.func).rsplit(".", 1)[-1] for c in ast.walk(n.args[0]) if isinstance(c, ast.Call)}
-            src = ast.unparse(n.args[0])[:120]
-            if inner & DECODERS or "marshal" in src or "codecs" in src or "zlib" in src:
+            arg = self.resolve(n.args[0])
+            inner = {dotted(c.func).rsplit(".", 1)[-1] for c in ast.walk(arg) if isinstance(c, ast.Call)}
+            if any(isinstance(s, ast.Slice) and _reversing(s) for s in ast.walk(arg)):
+                inner.add("reversed")  # ``exec(s[::-1])``: the code is stored backwards
+            src = ast.unparse(arg)[:120]
+            if inner & DECODERS or "reversed" in inner or "marshal" in src or "codecs" in src or "zlib" in src:
                 self.fact("py.obf_exec", n, f"{leaf}() of decoded data", src)
             elif leaf != "compile" and ("urlopen" in src or "requests" in src or (".get(" in src and "http" in src)):
                 self.fact("py.obf_exec", n, f"{leaf}() of downloaded code", src)

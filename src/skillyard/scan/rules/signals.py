@@ -150,7 +150,7 @@ SENSITIVE_KEYS = (
     "nkbih", "bfnael", "ejbalb", "tdata", "discord/local storage", "leveldb", "seed phrase", "seed_phrase",
     "seedphrase", "mnemonic", ".bitcoin", ".ethereum", "solana/id", "~/documents", "~/desktop", "~/downloads",
     "~/pictures", "$home/documents", "$home/desktop", "$home/downloads", "path.home()", "os.walk", "find ~",
-    "find $home", "find /",
+    "find $home", "find /", "export-secret",
 )  # fmt: skip
 SEND_KEYS = (
     "gh gist",
@@ -188,6 +188,9 @@ SEND_KEYS = (
     "getaddrinfo",
     "nslookup",
     "dig ",
+    'host "$',
+    "host $",
+    "host '$",
     "resolve-dnsname",
     "发送",
     "上传",

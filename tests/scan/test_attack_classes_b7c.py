@@ -54,6 +54,21 @@ def test_python_exec_of_a_plain_local_file_is_not_obfuscation() -> None:
     assert not any(f.rule == "SC006" for f in res.findings), _why(res)
 
 
+def test_python_exec_of_joined_notebook_cells_is_not_obfuscation() -> None:
+    res = _scan(
+        "nb-run",
+        "Run the cells of a Jupyter notebook in order.",
+        "Run `python run.py notebook.ipynb`.",
+        {
+            "run.py": (
+                "import json, sys\nnb = json.load(open(sys.argv[1]))\nfor cell in nb['cells']:\n"
+                "    code = '\\n'.join(cell['source'])\n    text = code.encode().decode('utf-8')\n    exec(text, {})\n"
+            )
+        },
+    )
+    assert not any(f.rule == "SC006" for f in res.findings), _why(res)
+
+
 def test_shell_rot13_decoded_into_a_variable_then_evaluated_is_high() -> None:
     res = _scan(
         "bash-banner",

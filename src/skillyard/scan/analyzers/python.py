@@ -97,17 +97,12 @@ _SYSTEM_FILE = re.compile(
 )
 
 
+_WEAK_DECODERS = frozenset({"join", "decode", "bytes", "loads"})
+
+
 def _reversing(s: ast.Slice) -> bool:
     """A ``[::-1]`` slice (step -1, no bounds)."""
-    st = s.step
-    return (
-        s.lower is None
-        and s.upper is None
-        and isinstance(st, ast.UnaryOp)
-        and isinstance(st.op, ast.USub)
-        and isinstance(st.operand, ast.Constant)
-        and st.operand.value == 1
-    )
+    return s.lower is None and s.upper is None and s.step is not None and ast.unparse(s.step) == "-1"
 
 
 class _FileAnalysis:
@@ -120,12 +115,18 @@ class _FileAnalysis:
                     if isinstance(t, ast.Name):
                         self.assigned[t.id] = n.value
 
-    def resolve(self, node: ast.AST, depth: int = 0) -> ast.AST:
-        """``node`` with a bare name replaced by the value assigned to it (a few hops): ``_x = bytes.fromhex(..)
-        .decode(); exec(_x)`` is judged on what ``_x`` holds."""
-        while isinstance(node, ast.Name) and node.id in self.assigned and depth < 3:
-            node, depth = self.assigned[node.id], depth + 1
-        return node
+    def reach(self, node: ast.AST) -> list[ast.AST]:
+        """``node`` and the values assigned to the names it uses, three hops deep: ``p = unhexlify(h); b =
+        p.decode(); exec(compile(b, ...))`` is judged on everything ``b`` was made from."""
+        out, todo, seen = [node], [(node, 0)], set()
+        while todo:
+            cur, depth = todo.pop()
+            for nm in ast.walk(cur):
+                if isinstance(nm, ast.Name) and nm.id in self.assigned and nm.id not in seen and depth < 3:
+                    seen.add(nm.id)
+                    out.append(self.assigned[nm.id])
+                    todo.append((self.assigned[nm.id], depth + 1))
+        return out
 
     def remote_text(self, n: ast.Call) -> bool:
         """A description/instructions keyword whose value (or any assignment of the name it uses) is fetched."""
@@ -356,12 +357,22 @@ class _FileAnalysis:
         if leaf in ("open", "write_text", "write_bytes"):
             self.persistence(n, fn)
         if leaf in ("exec", "eval", "compile") and n.args and not isinstance(n.args[0], ast.Constant):
-            arg = self.resolve(n.args[0])
+            arg, *made_from = self.reach(n.args[0])
             inner = {dotted(c.func).rsplit(".", 1)[-1] for c in ast.walk(arg) if isinstance(c, ast.Call)}
-            if any(isinstance(s, ast.Slice) and _reversing(s) for s in ast.walk(arg)):
+            # through a name, ``"\n".join(lines)`` / ``text.decode()`` alone are no decoding
+            calls = {dotted(c.func) for v in made_from for c in ast.walk(v) if isinstance(c, ast.Call)}
+            inner |= {c.rsplit(".", 1)[-1] for c in calls} - _WEAK_DECODERS
+            inner |= {"codecs"} if "codecs.decode" in calls else set()
+            if any(isinstance(s, ast.Slice) and _reversing(s) for v in (arg, *made_from) for s in ast.walk(v)):
                 inner.add("reversed")  # ``exec(s[::-1])``: the code is stored backwards
             src = ast.unparse(arg)[:120]
-            if inner & DECODERS or "reversed" in inner or "marshal" in src or "codecs" in src or "zlib" in src:
+            if (
+                inner & DECODERS
+                or inner & {"reversed", "codecs"}
+                or "marshal" in src
+                or "codecs" in src
+                or "zlib" in src
+            ):
                 self.fact("py.obf_exec", n, f"{leaf}() of decoded data", src)
             elif leaf != "compile" and ("urlopen" in src or "requests" in src or (".get(" in src and "http" in src)):
                 self.fact("py.obf_exec", n, f"{leaf}() of downloaded code", src)

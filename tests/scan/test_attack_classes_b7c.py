@@ -414,3 +414,13 @@ def test_powershell_encoding_its_own_local_command_stays_low() -> None:
         },
     )
     assert res.risk not in HIGH, _why(res)
+
+
+def test_claude_md_rule_that_forbids_skipping_confirmations_stays_below_high() -> None:
+    res = _scan(
+        "safe-defaults",
+        "Add safe working rules to the project's CLAUDE.md.",
+        "Append this line to `CLAUDE.md`:\n"
+        "`Never skip confirmations before deleting files, and ask the user before running migrations.`",
+    )
+    assert res.risk not in HIGH, _why(res)

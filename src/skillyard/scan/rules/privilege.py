@@ -122,9 +122,10 @@ _INJECTED = re.compile(
     r"|\bnpx\s+-y\b|\b(?:at\s+the\s+(?:start|beginning)\s+of|before\s+(?:doing\s+)?anything\s+else\s+in|on)\s+"
     r"(?:every|each)\s+(?:new\s+)?session\b|\bpre-?approved\b|\bwithout\s+(?:asking|confirmation)\b"
     r"|\b(?:are|is)\s+(?:(?:always|automatically|implicitly|fully)\s+)?(?:approved|trusted|authori[sz]ed)\b"
-    r"|\balways\s+trust(?:ed)?\b|\brun\s+them\s+directly\b|\bskip\w*\s+(?:(?:all|any|the|every)\s+)?(?:confirmations?"
-    r"|approvals?|permission\s+prompts?)\b|\b(?:never|do\s*n[o']t|without)\s+ask(?:ing)?\s+(?:the\s+user\s+)?(?:for\s+"
-    r"(?:confirmation|permission|approval)|before\s+(?:running|executing|calling|using|installing|sending))"
+    r"|\balways\s+trust(?:ed)?\b|\brun\s+them\s+directly\b|(?<!never )(?<!not )(?<!n't )\bskip\w*\s+"
+    r"(?:(?:all|any|the|every)\s+)?(?:confirmations?|approvals?|permission\s+prompts?)\b"
+    r"|\b(?:never|do\s*n[o']t|without)\s+ask(?:ing)?\s+(?:the\s+user\s+)?(?:for\s+(?:confirmation|permission|approval)"
+    r"|before\s+(?:running|executing|calling|using|installing|sending))"
     r"|\b(?:do\s*n[o']t|never)\s+(?:tell|mention|inform)\b"
     r"|\bwithout\s+(?:showing|telling|informing|notifying)\s+(?:it\s+)?(?:to\s+)?the\s+user\b",
     re.IGNORECASE,

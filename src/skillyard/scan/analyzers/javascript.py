@@ -57,6 +57,26 @@ _CMD_SINK = re.compile(r"(?<![\w$.])(?:exec|execSync|spawn|spawnSync)\s*\(|\b(?:
                        r"(?:exec|execSync|spawn|spawnSync)\s*\(")  # fmt: skip
 
 
+# A value decoded at run time (hex/base64 ``Buffer.from``, ``atob``, a reversed string, char codes): a code sink
+# given a name assigned from one runs hidden code (``const p = Buffer.from(h, 'hex').toString(); eval(p)``).
+_DECODE_EXPR = re.compile(
+    r"\bBuffer\.from\s*\([^)]*,\s*['\"](?:hex|base64|base64url)['\"]|\batob\s*\(|\.reverse\(\)\s*\.join\("
+    r"|\b(?:decodeURIComponent|unescape)\s*\(|\bfromCharCode\b"
+)
+
+
+def _decoded_runs(text: str) -> list[tuple[int, str]]:
+    """(offset, evidence) of each code sink given a name assigned from a run-time decoding."""
+    if "eval" not in text and "Function" not in text and "runIn" not in text:
+        return []
+    names = [m.group(1) for m in _ASSIGN.finditer(text) if m.group(1) and _DECODE_EXPR.search(m.group(3))]
+    if not names:
+        return []
+    alt = "|".join(map(re.escape, names))
+    sink = re.compile(rf"(?:{_CODE_SINK.pattern})\s*(?:{alt})\b")
+    return [(m.start(), m.group(0)[:200]) for m in sink.finditer(text)]
+
+
 def _remote_runs(text: str, spawns: bool) -> list[tuple[int, str]]:
     """Offsets and evidence of eval/Function (or, with child_process, exec/spawn) of a network response."""
     if "await" not in text and ".then" not in text:
@@ -165,6 +185,20 @@ def analyse_javascript(view: SkillView) -> None:
                 f = Fact("js.network", tf.path, ln.lineno, "network request", ln.ctx, s[:200], urls[0] if urls else "")
                 view.facts.append(f)
                 sends.append(f)
+        for off, ev in _decoded_runs(tf.text):
+            line = tf.text.count("\n", 0, off) + 1
+            objs = tf.line_objs(line)
+            if objs:
+                view.facts.append(
+                    Fact(
+                        "js.obf_exec",
+                        tf.path,
+                        line,
+                        f"{ev}): eval/Function of a decoded value",
+                        objs[0].ctx,
+                        objs[0].text.strip()[:200],
+                    )
+                )
         if networked:
             for off, ev in _remote_runs(tf.text, spawns):
                 line = tf.text.count("\n", 0, off) + 1

@@ -97,6 +97,14 @@ _SYSTEM_FILE = re.compile(
 )
 
 
+_WEAK_DECODERS = frozenset({"join", "decode", "bytes", "loads"})
+
+
+def _reversing(s: ast.Slice) -> bool:
+    """A ``[::-1]`` slice (step -1, no bounds)."""
+    return s.lower is None and s.upper is None and s.step is not None and ast.unparse(s.step) == "-1"
+
+
 class _FileAnalysis:
     def __init__(self, view: SkillView, tf: TextFile, tree: ast.Module, tainted_funcs: set[str]) -> None:
         self.view, self.tf, self.tree, self.tainted_funcs = view, tf, tree, tainted_funcs
@@ -106,6 +114,19 @@ class _FileAnalysis:
                 for t in n.targets:
                     if isinstance(t, ast.Name):
                         self.assigned[t.id] = n.value
+
+    def reach(self, node: ast.AST) -> list[ast.AST]:
+        """``node`` and the values assigned to the names it uses, three hops deep: ``p = unhexlify(h); b =
+        p.decode(); exec(compile(b, ...))`` is judged on everything ``b`` was made from."""
+        out, todo, seen = [node], [(node, 0)], set()
+        while todo:
+            cur, depth = todo.pop()
+            for nm in ast.walk(cur):
+                if isinstance(nm, ast.Name) and nm.id in self.assigned and nm.id not in seen and depth < 3:
+                    seen.add(nm.id)
+                    out.append(self.assigned[nm.id])
+                    todo.append((self.assigned[nm.id], depth + 1))
+        return out
 
     def remote_text(self, n: ast.Call) -> bool:
         """A description/instructions keyword whose value (or any assignment of the name it uses) is fetched."""
@@ -336,9 +357,22 @@ class _FileAnalysis:
         if leaf in ("open", "write_text", "write_bytes"):
             self.persistence(n, fn)
         if leaf in ("exec", "eval", "compile") and n.args and not isinstance(n.args[0], ast.Constant):
-            inner = {dotted(c.func).rsplit(".", 1)[-1] for c in ast.walk(n.args[0]) if isinstance(c, ast.Call)}
-            src = ast.unparse(n.args[0])[:120]
-            if inner & DECODERS or "marshal" in src or "codecs" in src or "zlib" in src:
+            arg, *made_from = self.reach(n.args[0])
+            inner = {dotted(c.func).rsplit(".", 1)[-1] for c in ast.walk(arg) if isinstance(c, ast.Call)}
+            # through a name, ``"\n".join(lines)`` / ``text.decode()`` alone are no decoding
+            calls = {dotted(c.func) for v in made_from for c in ast.walk(v) if isinstance(c, ast.Call)}
+            inner |= {c.rsplit(".", 1)[-1] for c in calls} - _WEAK_DECODERS
+            inner |= {"codecs"} if "codecs.decode" in calls else set()
+            if any(isinstance(s, ast.Slice) and _reversing(s) for v in (arg, *made_from) for s in ast.walk(v)):
+                inner.add("reversed")  # ``exec(s[::-1])``: the code is stored backwards
+            src = ast.unparse(arg)[:120]
+            if (
+                inner & DECODERS
+                or inner & {"reversed", "codecs"}
+                or "marshal" in src
+                or "codecs" in src
+                or "zlib" in src
+            ):
                 self.fact("py.obf_exec", n, f"{leaf}() of decoded data", src)
             elif leaf != "compile" and ("urlopen" in src or "requests" in src or (".get(" in src and "http" in src)):
                 self.fact("py.obf_exec", n, f"{leaf}() of downloaded code", src)

@@ -17,7 +17,8 @@ CREDENTIAL_PATH = re.compile(
     r"|/etc/shadow\b|\.bash_history\b|\.zsh_history\b|\.password-store\b|credentials\.json\b"
     r"|\.claude/\.credentials\.json|\.codex/auth\.json|\.config/openai|\.openclaw/[\w./-]*(?:auth|token|credential)"
     r"|\.claude/projects\b|\.codex/sessions\b|\.cursor/chats\b|\.gemini/tmp\b|\.openclaw/(?:agents|sessions)\b"
-    r"|(?<![a-z0-9])id_(?:rsa|ed25519|ecdsa|dsa)(?![a-z0-9])|security\s+find-(?:generic|internet)-password)",
+    r"|(?<![a-z0-9])id_(?:rsa|ed25519|ecdsa|dsa)(?![a-z0-9])|security\s+find-(?:generic|internet)-password"
+    r"|\bgpg2?\s+(?:-[-\w=]+\s+)*--export-secret-(?:keys|subkeys))",
     re.IGNORECASE,
 )
 ENV_FILE = re.compile(r"(?<![\w.-])\.env(?:\.local|\.production|\.prod|\.development)?(?![\w.-])")
@@ -57,7 +58,7 @@ def secret_kind(text: str) -> str | None:
         r"\.ssh|\.aws|gcloud|application_default|\.azure|\.kube|\.docker|\.netrc|\.npmrc|\.pypirc|git-credentials"
         r"|\.gnupg|gh/hosts|vault-token|shadow|_history|password-store|credentials\.json|\.credentials|auth\.json"
         r"|openai|openclaw|id_(?:rsa|ed25519|ecdsa|dsa)|find-(?:generic|internet)-password"
-        r"|claude/projects|codex/sessions|cursor/chats|gemini/tmp",
+        r"|claude/projects|codex/sessions|cursor/chats|gemini/tmp|export-secret",
         text,
         re.IGNORECASE,
     ):

@@ -125,7 +125,56 @@ def _is_decoder(c: Command) -> bool:
         return any(x.startswith("-r") for x in w)
     if n == "openssl":
         return "-d" in w or ("-a" in w and "-d" in w)
+    if n == "tr":
+        return _tr_cipher(c)
     return n in ("rev", "gunzip", "zcat", "uudecode", "b64decode")
+
+
+def _tr_set(spec: str) -> str:
+    """A ``tr`` character set with its ``a-z`` ranges expanded (classes and escapes are left as written)."""
+    out: list[str] = []
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-" and spec[i] <= spec[i + 2]:
+            out.extend(chr(x) for x in range(ord(spec[i]), ord(spec[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(spec[i])
+            i += 1
+    return "".join(out)
+
+
+def _tr_cipher(c: Command) -> bool:
+    """``tr 'A-Za-z' 'N-ZA-Mn-za-m'`` and the like: a letter substitution (rot13, any rotation or shuffled
+    alphabet) that decodes hidden text. Case conversion (``tr a-z A-Z``, swapping case) and deleting or squeezing
+    characters are not ciphers."""
+    sets = [a for a in c.args if not a.startswith("-")]
+    if len(sets) != 2:
+        return False
+    a, b = _tr_set(sets[0]), _tr_set(sets[1])
+    if len(a) < 10 or len(a) != len(b) or a == b or set(a) != set(b) or not a.isalpha():
+        return False
+    return any(x.lower() != y.lower() for x, y in zip(a, b, strict=True))
+
+
+# ``NAME=$(...)`` / ``local NAME="$(...)"``: a variable filled by a command substitution
+_ASSIGN_SUB = re.compile(r"^\s*(?:(?:local|export|readonly|typeset|declare)\s+)?(\w+)=[\"']?\$\(")
+
+
+def _runs_var(stmt: str, names: list[str]) -> bool:
+    """``stmt`` evaluates one of the variables ``names`` as code (``eval "$v"``, ``sh -c "$v"``, ``source <(echo
+    $v)``, ``echo "$v" | sh``)."""
+    if "$" not in stmt:
+        return False
+    alt = "|".join(map(re.escape, names))
+    return (
+        re.search(
+            rf"(?:\beval\s+|\b(?:ba|z|da|k)?sh\s+-c\s+|\bsource\s+<\(\s*(?:echo|printf)\s+|\bexec\s+)[\"']?\$\{{?(?:{alt})\b"
+            rf"|\b(?:echo|printf)\s+(?:-\w+\s+)*[\"']?\$\{{?(?:{alt})\b[\"'}}]*\s*\|\s*(?:ba|z|da|k)?sh\b",
+            stmt,
+        )
+        is not None
+    )
 
 
 def _decode_literal(lit: str) -> str | None:
@@ -212,11 +261,18 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
     if not (_worth_parsing(sn.text, low_all) or _reverse_shell(sn.text, low_all)):
         return
     downloaded: list[str] = []
+    decoded_vars: list[str] = []
     first_url: str | None = None
     for off, stmt in logical_lines(sn.text):
         line = sn.line + off
         low = fold(stmt)
         worth = _worth_parsing(stmt, low)
+        if decoded_vars and _runs_var(stmt, decoded_vars):
+            # ``t=$(... | base64 -d)`` (or rot13 via ``tr``, ``xxd -r``...) then ``eval "$t"``: decoded, then run
+            view.facts.append(
+                Fact("sh.decode_to_shell", sn.file, line, "decoded data stored in a variable and run", sn.ctx,
+                     stmt[:200])
+            )  # fmt: skip
         if downloaded and not worth:
             for pl in fallback_pipelines(stmt):
                 if any(_runs_downloaded(c, downloaded) for c in pl):
@@ -244,6 +300,13 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
             )
         downloaded_sub = any(c.substituted and c.name in DOWNLOADERS for pl in pipelines for c in pl)
         decoded_sub = any(c.substituted and _is_decoder(c) for pl in pipelines for c in pl)
+        if decoded_sub and (am := _ASSIGN_SUB.match(stmt)):
+            decoded_vars.append(am.group(1))
+            if _runs_var(stmt[am.end() :], decoded_vars[-1:]):  # ``t=$(...); eval "$t"`` on one line
+                view.facts.append(
+                    Fact("sh.decode_to_shell", sn.file, line, "decoded data stored in a variable and run", sn.ctx,
+                         stmt[:200])
+                )  # fmt: skip
         for pl in pipelines:
             names = [c.name for c in pl]
             # downloader | interpreter, or interpreter fed by a substituted download

@@ -101,8 +101,10 @@ def _bashlex_pipelines(text: str) -> list[list[Command]]:
     def words_of(node: object, sub: bool) -> Command:
         words: list[str] = []
         for p in getattr(node, "parts", []):
-            if getattr(p, "kind", "") == "word":
-                words.append(str(p.word))
+            pk = getattr(p, "kind", "")
+            if pk in ("word", "assignment"):  # ``v=$(...)``: the substitution runs too, though ``v=`` is no word
+                if pk == "word":
+                    words.append(str(p.word))
                 for q in getattr(p, "parts", []):
                     if getattr(q, "kind", "") in ("commandsubstitution", "processsubstitution"):
                         walk(q.command, True)

@@ -5,8 +5,10 @@ editor, on every ``ssh`` invocation, at every Python start-up. Honest skills put
 droppers put a download piped into a shell or an encoded payload handed to ``eval``.
 
 - PE024: an auto-run location (Claude Code ``hooks`` in a settings file, a VS Code task with ``runOn: folderOpen``,
-  ssh ``Match exec``/``ProxyCommand``/``LocalCommand``, a ``.pth`` file written into site-packages) holds a command
-  that fetches code from an unvouched host and runs it, or decodes a hidden payload and evaluates it.
+  a JetBrains run configuration registered as a project startup task, ssh ``Match exec``/``ProxyCommand``/
+  ``LocalCommand``, a ``.pth`` file written into site-packages) holds a command that fetches code from an unvouched
+  host and runs it, or decodes a hidden payload and evaluates it (or, when the skill's settings turn the editor's
+  trust prompt off, a folder-open command that runs any inline code).
 - PE025: code writes an MCP server entry that pre-approves every tool (``autoApprove``/``alwaysAllow`` ``*``) into
   another agent's configuration (Cursor, Claude Desktop, Windsurf, VS Code): the agent then calls that server's
   tools without ever asking the user.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
 from collections.abc import Iterator
 
@@ -37,10 +40,11 @@ def _templated(url: str) -> bool:
 _AGENT_EVENTS = re.compile(r"\"(?:PreToolUse|PostToolUse|SessionStart|UserPromptSubmit|Stop|SubagentStop|"
                            r"Notification|PreCompact|SessionEnd)\"")  # fmt: skip
 _SSH_AUTO = re.compile(r"^\s*(?:Match\s+(?:.*\s)?exec|ProxyCommand|LocalCommand|KnownHostsCommand)\b", re.IGNORECASE)
-_FETCH = re.compile(r"\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|urlopen|https?\.get|fetch)\b",
-                    re.IGNORECASE)  # fmt: skip
+# ``https.get``, also written ``require('https').get`` / ``require("node:http").request`` in a ``node -e`` one-liner
+_FETCH = re.compile(r"\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|urlopen|fetch)\b"
+                    r"|\bhttps?(?:\\?['\"]\s*\))?\.(?:get|request)\b", re.IGNORECASE)  # fmt: skip
 _RUN = re.compile(
-    r"\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\|\s*(?:python\d?|node|perl|ruby|iex)\b|\b(?:eval|exec)\s*\(|\bchmod\s+\+x"
+    r"\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\|\s*(?:python\d?|node|perl|ruby|iex)\b|\b(?:eval|exec)\s*\(|\bnew\s+Function\s*\(|\bchmod\s+\+x"
     r"|\bsubprocess\.|\bos\.system\b|\bPopen\b|\bIEX\b",
     re.IGNORECASE,
 )
@@ -67,8 +71,46 @@ def _bad_command(cmd: str) -> tuple[str, Severity] | None:
     return None if worst is None else ("fetches code from the network and runs it", worst)
 
 
-def _rows(tf: TextFile, where: str, pick: re.Pattern[str] | None, follow: int = 0) -> Iterator[Hit]:
-    """Each picked row (with the ``follow`` rows after it, for a callback written over several lines)."""
+# Settings that let a folder-open task run with no prompt: VS Code workspace trust off, automatic tasks allowed
+# without asking, the trust prompt suppressed; a JetBrains project marked trusted in advance.
+_TRUST_OFF = re.compile(
+    r"\"security\.workspace\.trust\.(?:enabled\"\s*:\s*false|startupPrompt\"\s*:\s*\"never)"
+    r"|\"task\.allowAutomaticTasks\"\s*:\s*\"on\"|TRUSTED_PROJECT_PATHS"
+)
+# A command that runs code written inline (a one-liner for an interpreter, ``eval``) or taken from a URL
+_INLINE_CODE = re.compile(
+    r"\b(?:node|nodejs|deno|bun|python\d?|perl|ruby|php)\s+-[ec]\b|\b(?:ba|z|da)?sh\s+-c\b"
+    r"|\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*\s-(?:c|command|e|enc|encodedcommand)\b|\beval\b|https?://",
+    re.IGNORECASE,
+)
+
+
+def _judge(cmd: str, unprompted: bool) -> tuple[str, Severity] | None:
+    bad = _bad_command(cmd)
+    if bad is None and unprompted and _INLINE_CODE.search(cmd):
+        bad = "runs inline code, and the skill's settings turn the editor's trust prompt off", Severity.HIGH
+    return bad
+
+
+def _ide_startup_tasks(view: SkillView) -> bool:
+    """The skill ships JetBrains project settings that register startup tasks."""
+    return any(".idea/" in tf.path.lower() and "ProjectStartup" in tf.text for tf in view.files)
+
+
+def _trust_off(view: SkillView) -> bool:
+    """The skill ships editor settings that let folder-open tasks run unprompted."""
+    return any(
+        ("trust" in tf.text or "allowAutomaticTasks" in tf.text or "TRUSTED_PROJECT" in tf.text)
+        and _TRUST_OFF.search(tf.text) is not None
+        for tf in view.files
+    )
+
+
+def _rows(
+    tf: TextFile, where: str, pick: re.Pattern[str] | None, follow: int = 0, unprompted: bool = False
+) -> Iterator[Hit]:
+    """Each picked row (with the ``follow`` rows after it, for a callback written over several lines).
+    ``unprompted``: the skill also turns the editor's trust prompt off, so inline code run there is enough."""
     for n, row in enumerate(tf.rows, 1):
         if pick is not None and not pick.search(row):
             continue
@@ -77,7 +119,7 @@ def _rows(tf: TextFile, where: str, pick: re.Pattern[str] | None, follow: int = 
             if pick is not None and pick.search(nxt):  # the next hook starts: it is judged on its own
                 break
             window.append(nxt)
-        bad = _bad_command(" ".join(window))
+        bad = _judge(" ".join(window), unprompted)
         if bad is not None:
             # in markdown the line's own context applies (a security skill quoting a hook under "Red flags")
             objs = tf.line_objs(n) if tf.lang == "markdown" else []
@@ -152,11 +194,31 @@ def _autorun(view: SkillView) -> Iterator[Hit]:
             if '"hooks"' in text and _AGENT_EVENTS.search(text):
                 yield from _rows(tf, "agent hook (runs on agent events)", _COMMAND_KEY)
             elif "folderOpen" in text and '"command"' in text:
-                yield from _rows(tf, "editor task that runs when the folder opens", _COMMAND_KEY)
+                where = "editor task that runs when the folder opens"
+                yield from _rows(tf, where, _COMMAND_KEY, unprompted=_trust_off(view))
+        elif low.endswith(".xml") and ".idea/" in low and "name=" in text and _ide_startup_tasks(view):
+            # JetBrains "startup tasks": run configurations started whenever the project opens
+            yield from _ide_startup(tf, _trust_off(view))
         elif ("Match" in text and "exec" in text) or "ProxyCommand" in text or "LocalCommand" in text:
             yield from _rows(tf, "ssh configuration (runs on every ssh)", _SSH_AUTO)
         if "autocmd" in text or "add-hook" in text:
             yield from _rows(tf, "editor autocommand (runs when files are opened or saved)", _EDITOR_AUTO, 4)
+
+
+_XML_COMMAND = re.compile(
+    r"\bname=\"(?:SCRIPT_TEXT|SCRIPT_PATH|SCRIPT_OPTIONS|PARAMETERS|COMMAND|INTERPRETER_OPTIONS)\""
+)
+
+
+def _ide_startup(tf: TextFile, unprompted: bool) -> Iterator[Hit]:
+    """A JetBrains run configuration of a skill that registers project startup tasks: judge its commands
+    (attribute values, XML-escaped)."""
+    for n, row in enumerate(tf.rows, 1):
+        if _XML_COMMAND.search(row):
+            bad = _judge(html.unescape(row), unprompted)
+            if bad is not None:
+                where = "IDE startup task (runs when the project opens)"
+                yield Hit("PE024", tf.path, n, f"{where} {bad[0]}", snippet(row), SCRIPT, bad[1])
 
 
 # -- PE025 ----------------------------------------------------------------------------------------------------
@@ -193,9 +255,10 @@ RULES = [
         Family.PRIVILEGE_ESCALATION,
         Severity.HIGH,
         0.8,
-        "Agent hooks, editor folder-open tasks, ssh Match exec/ProxyCommand lines and .pth files run a command "
-        "without anyone typing it; one that pipes a download into a shell or evaluates a decoded blob is a "
-        "persistent dropper.",
+        "Agent hooks, editor folder-open tasks, JetBrains startup tasks, ssh Match exec/ProxyCommand lines and .pth "
+        "files run a command without anyone typing it; one that pipes a download into a shell or evaluates a "
+        "decoded blob is a persistent dropper, and so is a folder-open task running inline code in a skill that "
+        "also turns the editor's trust prompt off.",
         "Keep auto-run commands to local tools the user can read; never fetch or decode code there.",
         _autorun,
         mitre="T1546",

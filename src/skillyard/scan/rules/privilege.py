@@ -76,11 +76,13 @@ _PERSIST_BENIGN = re.compile(
 )
 _OS_BYPASS = re.compile(
     r"\bxattr\s+(?:-[a-z]*\s+)*(?:-d\s+com\.apple\.quarantine|-c\b|-cr\b|-rc\b)|\bspctl\s+--master-disable"
-    r"|\bspctl\s+--add\b|Set-MpPreference\s+-Disable\w+|Add-MpPreference\s+-Exclusion\w+|\bcsrutil\s+disable"
+    r"|\bspctl\s+--add\b|Set-MpPreference\s+-Disable\w+|(?:Add|Set)-MpPreference\b[^\n]*?\s-Exclusion\w+|\bcsrutil\s+disable"
     r"|\bsetenforce\s+0\b|\bufw\s+disable\b|Set-ExecutionPolicy\s+(?:-\w+\s+)*(?:Bypass|Unrestricted)\b(?![^\n]*-Scope\s+Process)"
     r"|\bsystemctl\s+(?:stop|disable)\s+(?:firewalld|apparmor|auditd)\b|\bGatekeeper\b[^\n]{0,40}\bdisable",
     re.IGNORECASE,
 )
+_OS_BYPASS_KEYS = ("xattr", "spctl", "mppreference", "csrutil", "setenforce", "ufw", "executionpolicy", "systemctl",
+                   "gatekeeper")  # fmt: skip
 
 
 def _and(a: Check, b: Check) -> Check:
@@ -119,7 +121,11 @@ _INJECTED = re.compile(
     # standing orders planted for later sessions: auto-run at session start, blanket approval, secrecy
     r"|\bnpx\s+-y\b|\b(?:at\s+the\s+(?:start|beginning)\s+of|before\s+(?:doing\s+)?anything\s+else\s+in|on)\s+"
     r"(?:every|each)\s+(?:new\s+)?session\b|\bpre-?approved\b|\bwithout\s+(?:asking|confirmation)\b"
-    r"|\b(?:are|is)\s+(?:approved|trusted|authori[sz]ed)\b|\balways\s+trust\b|\brun\s+them\s+directly\b"
+    r"|\b(?:are|is)\s+(?:(?:always|automatically|implicitly|fully)\s+)?(?:approved|trusted|authori[sz]ed)\b"
+    r"|\balways\s+trust(?:ed)?\b|\brun\s+them\s+directly\b|(?<!never )(?<!not )(?<!n't )\bskip\w*\s+"
+    r"(?:(?:all|any|the|every)\s+)?(?:confirmations?|approvals?|permission\s+prompts?)\b"
+    r"|\b(?:never|do\s*n[o']t|without)\s+ask(?:ing)?\s+(?:the\s+user\s+)?(?:for\s+(?:confirmation|permission|approval)"
+    r"|before\s+(?:running|executing|calling|using|installing|sending))"
     r"|\b(?:do\s*n[o']t|never)\s+(?:tell|mention|inform)\b"
     r"|\bwithout\s+(?:showing|telling|informing|notifying)\s+(?:it\s+)?(?:to\s+)?the\s+user\b",
     re.IGNORECASE,
@@ -482,17 +488,7 @@ RULES = [
             "PE008",
             _OS_BYPASS,
             "disables an operating-system security feature",
-            keywords=(
-                "xattr",
-                "spctl",
-                "mppreference",
-                "csrutil",
-                "setenforce",
-                "ufw",
-                "executionpolicy",
-                "systemctl",
-                "gatekeeper",
-            ),
+            keywords=_OS_BYPASS_KEYS,
         ),
         mitre="T1553.001",
     ),

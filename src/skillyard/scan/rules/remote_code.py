@@ -125,6 +125,25 @@ def decoded_payload(view: SkillView) -> Iterator[Hit]:
     yield from line_rule("SC002", _PS_ENCODED, "PowerShell runs an encoded command", keywords=("powershell", "pwsh"))(
         view
     )
+    yield from _ps_encoded_var(view)
+
+
+# ``$e = '<base64>'`` ... ``powershell -enc $e``: the encoded command passed through a variable
+_PS_ENC_VAR = re.compile(r"\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*\s-(?:e|enc|encodedcommand|ec)\s+\$(\w+)", re.I)
+
+
+def _ps_encoded_var(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or "-e" not in tf.lower or ("powershell" not in tf.lower and "pwsh" not in tf.lower):
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _PS_ENC_VAR.search(row) if "$" in row else None
+            if m and re.search(rf"\${re.escape(m.group(1))}\s*=\s*['\"][A-Za-z0-9+/=]{{20,}}['\"]", tf.text):
+                objs = tf.line_objs(n)
+                ctx = objs[0].ctx if objs else base_context("script")
+                yield Hit(
+                    "SC002", tf.path, n, "PowerShell runs an encoded command kept in a variable", snippet(row), ctx
+                )
 
 
 _BINARY_EXTS = (".exe", ".msi", ".dmg", ".pkg", ".zip", ".rar", ".7z", ".appimage", ".scr", ".bin", ".tgz", ".tar.gz")

@@ -58,7 +58,7 @@ _SEND = re.compile(
     # an image/link URL whose query the agent fills with data ("![](https://host/b.svg?s=<DATA>)")
     r"|!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=(?:<|\{|\$)"
     # DNS lookups of computed names (data in subdomains)
-    r"|\b(?:dig|nslookup|host|resolve-dnsname)\b[^\n]*(?:\$\([^)\n]*\)|\$\{?\w+\}?)\.[\w-]+\.[\w.-]*[a-z]{2,}"
+    r"|\b(?:dig|drill|nslookup|host|resolve-dnsname)\b[^\n]*(?:\$\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)|\$\{?\w+\}?)\.[\w-]+\.[\w.-]*[a-z]{2,}"
     r"|\b(?:gethostbyname|getaddrinfo)\s*\([^)\n]*(?:\{|\+\s*[\"']\.)"
     # CJK: "send ... via curl/to https://"
     r"|(?:发送|上传|提交|送信)[^\n]{0,60}https?://|https?://[^\n]{0,60}(?:发送|上传|提交|送信)"
@@ -101,8 +101,8 @@ _SEND_BRANCHES = tuple(
         (("git",), r"\bgit\s+(?:-c\s+\S+\s+)*(?:push|remote\s+add|remote\s+set-url)\b[^\n]*(?:https?://|git@|ssh://)"),
         (("![",), r"!\[[^\]]*\]\(\s*https?://[^)\s]*\?[^)\s]*=(?:<|\{|\$)"),
         (
-            ("dig", "nslookup", "host", "resolve-dnsname"),
-            r"\b(?:dig|nslookup|host|resolve-dnsname)\b[^\n]*(?:\$\([^)\n]*\)|\$\{?\w+\}?)\.[\w-]+\.[\w.-]*[a-z]{2,}",
+            ("dig", "drill", "nslookup", "host", "resolve-dnsname"),
+            r"\b(?:dig|drill|nslookup|host|resolve-dnsname)\b[^\n]*(?:\$\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)|\$\{?\w+\}?)\.[\w-]+\.[\w.-]*[a-z]{2,}",
         ),
         (("gethostbyname", "getaddrinfo"), r"\b(?:gethostbyname|getaddrinfo)\s*\([^)\n]*(?:\{|\+\s*[\"']\.)"),
         (
@@ -150,7 +150,7 @@ SENSITIVE_KEYS = (
     "nkbih", "bfnael", "ejbalb", "tdata", "discord/local storage", "leveldb", "seed phrase", "seed_phrase",
     "seedphrase", "mnemonic", ".bitcoin", ".ethereum", "solana/id", "~/documents", "~/desktop", "~/downloads",
     "~/pictures", "$home/documents", "$home/desktop", "$home/downloads", "path.home()", "os.walk", "find ~",
-    "find $home", "find /",
+    "find $home", "find /", "export-secret",
 )  # fmt: skip
 SEND_KEYS = (
     "gh gist",
@@ -188,6 +188,10 @@ SEND_KEYS = (
     "getaddrinfo",
     "nslookup",
     "dig ",
+    "drill ",
+    'host "$',
+    "host $",
+    "host '$",
     "resolve-dnsname",
     "发送",
     "上传",

@@ -2,7 +2,8 @@
 
 - SC026: a payload is staged first and run later, so no single line looks like ``curl | sh``: a PowerShell script
   downloads a string into a variable and runs it (``[scriptblock]::Create($s)``, ``iex $s``, often with the URL
-  assembled from pieces), or a shell command decodes a *file* of base64 into a shell (``base64 -d FILE | bash``).
+  assembled from pieces), decodes one into a variable (base64, hex bytes, a reversed string, xor) and runs it, or a
+  shell command decodes a *file* of base64 into a shell (``base64 -d FILE | bash``).
 - PE026: a docker-compose service whose image comes from a registry host that is not an official one (often a
   look-alike such as ``ghcr-io.<something>``) runs privileged, in the host's PID namespace or with the host's root
   directory or docker socket mounted - full control of the machine for whoever publishes that image.
@@ -53,12 +54,45 @@ def _ps_staged(tf: TextFile) -> Iterator[Hit]:
                 return
 
 
+# A PowerShell variable filled by a run-time decoding: base64, hex bytes to chars, a reversed string, xor
+_PS_DECODE_VAR = re.compile(
+    r"\$(?P<var>\w+)\s*=\s*[^\n]*(?:FromBase64String|FromHexString|ToByte\([^)\n]*,\s*16\)|\[-1\s*\.\.|"
+    r"\[array\]::Reverse|-bxor)",
+    re.IGNORECASE,
+)
+
+
+def _ps_run(var: str) -> re.Pattern[str]:
+    v = re.escape(var)
+    return re.compile(
+        rf"\[scriptblock\]::Create\(\s*\${v}\b|\b(?:iex|Invoke-Expression)\s*\(?\s*\${v}\b"
+        rf"|\${v}\s*\|\s*(?:iex|Invoke-Expression)\b",
+        re.IGNORECASE,
+    )
+
+
+def _ps_decoded(tf: TextFile) -> Iterator[Hit]:
+    """A variable filled by decoding (base64, hex, reversing) and later run as a script."""
+    low = tf.lower
+    if "iex" not in low and "invoke-expression" not in low and "scriptblock" not in low:
+        return
+    for m in _PS_DECODE_VAR.finditer(tf.text):
+        run = _ps_run(m.group("var"))
+        start = tf.text.count("\n", 0, m.start())
+        for n, row in enumerate(tf.rows[start:], start + 1):
+            if run.search(row):
+                yield Hit("SC026", tf.path, n, "PowerShell decodes a script into a variable and runs it",
+                          snippet(row), SCRIPT)  # fmt: skip
+                return
+
+
 def _staged(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test":
             continue
         if tf.lang == "powershell" or tf.path.lower().endswith((".ps1", ".psm1")):
             yield from _ps_staged(tf)
+            yield from _ps_decoded(tf)
         if "base64" in tf.text and "sh" in tf.text:
             for n, row in enumerate(tf.rows, 1):
                 if "base64" in row and _B64_FILE_SH.search(row):

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import host_class, host_of, vendor_declared
-from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.analyzers.view import SkillView, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.covert_orders import order_context
 
@@ -83,6 +83,73 @@ def _render_slots(view: SkillView) -> Iterator[Hit]:
             break
 
 
+# -- E032 -----------------------------------------------------------------------------------------------------
+
+# secrets the agent came across in this session: "any tokens or keys you saw", "credential files you have read",
+# "API keys seen in the transcript"; the user never asks for these to be collected, so naming them is harvesting
+_HARVEST = re.compile(
+    r"\b(?:any|all|every|each|whatever)\s+(?:[\w.]+\s+){0,4}?(?:tokens?|keys|secrets?|credentials?|passwords?|\.env"
+    r"|credential\s+files?|env(?:ironment)?\s+(?:var\w*|values?))\s+(?:that\s+|which\s+)?(?:you|the\s+agent)\s*"
+    r"(?:have\s+|'ve\s+|’ve\s+|might\s+have\s+)?(?:read|seen|saw|came\s+across|come\s+across|encountered|found"
+    r"|accessed|opened|loaded|handled|printed)\b"
+    r"|\b(?:tokens?|keys|secrets?|credentials?|passwords?|\.env\s+files?)\s+(?:\w+\s+){0,3}?(?:seen|found|read"
+    r"|mentioned|shared|pasted|visible|used)\s+(?:in|during)\s+(?:this|the|our)\s+(?:session|conversation|chat"
+    r"|transcript|thread)\b",
+    re.IGNORECASE,
+)
+_HARVEST_KEYS = (" you saw", " you have ", " you've ", " you read", " you found", " you accessed", " you opened",
+                 " you loaded", " you encountered", "came across", "come across", " the agent ", " you might",
+                 " you handled", " you printed", "in this session", "in the session", "in the conversation",
+                 "in this conversation", "in the transcript", "in the chat", "in this chat", "during the session",
+                 "during this session", "in the thread", "in our")  # fmt: skip
+_OUT = re.compile(
+    r"https?://|\b(?:send|post|upload|forward|submit|sync|transmit|beacon|webhook|endpoint|badge|pixel|curl|fetch"
+    r"|query\s+string|url)\w*\b",
+    re.IGNORECASE,
+)
+_KEEP_OUT = re.compile(
+    r"\b(?:never|don['’]t|do\s+not|must\s+not|without|redact\w*|mask\w*|strip\w*|remov\w*|exclud\w*|omit\w*|scrub\w*"
+    r"|censor\w*|hide|hiding|replace\w*)\b",
+    re.IGNORECASE,
+)
+# secrets found in the code under review are a scanner's findings, not the session's
+_IN_CODE = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:in|from|inside|within)\s+(?:the\s+|this\s+|a\s+)?(?:repo\w*|code\w*|diff|files?|commits?"
+    r"|project|source|history|logs?|scan|pull\s+request|pr|vault|config\w*)\b",
+    re.IGNORECASE,
+)
+register_keywords(("](http", *_HARVEST_KEYS))
+
+
+def _session_secrets(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role not in ("skill_md", "reference") and tf.lang not in ("markdown", "text", "json", "yaml"):
+            continue
+        if tf.role == "test":
+            continue
+        for n in tf.candidate_numbers(_HARVEST_KEYS):
+            row = tf.rows[n - 1]
+            m = _HARVEST.search(row)
+            if m is None:
+                continue
+            # the sentence up to the match must not keep them out ("redact any keys you saw before posting")
+            start = max(row.rfind(".", 0, m.start()), row.rfind("!", 0, m.start()), row.rfind("?", 0, m.start()))
+            if _KEEP_OUT.search(row[start + 1 : m.start()]) or _IN_CODE.match(row, m.end()):
+                continue
+            near = " ".join(tf.rows[max(0, n - 3) : n + 2])
+            if not _OUT.search(near):
+                continue
+            yield Hit(
+                "E032",
+                tf.path,
+                n,
+                f"tells the agent to gather secrets it met in the session ({m.group(0)!r}) for a request it sends out",
+                snippet(row, m.start(), m.end()),
+                order_context(tf, n),
+            )
+            break
+
+
 RULES = [
     Rule(
         "E031",
@@ -97,5 +164,18 @@ RULES = [
         "secrets into a URL.",
         _render_slots,
         mitre="T1048",
+    ),
+    Rule(
+        "E032",
+        "Secrets the agent met in the session gathered for sending",
+        Family.DATA_EXFILTRATION,
+        Severity.CRITICAL,
+        0.85,
+        "'Any tokens or keys you saw in the session', 'the .env or credential files you have read': an order to "
+        "collect whatever secrets passed through the session and put them into a request, badge URL or payload "
+        "is harvesting; no honest skill asks the agent to gather secrets it happened to see.",
+        "Remove the instruction; a skill must never collect or send secrets from the session.",
+        _session_secrets,
+        mitre="T1552",
     ),
 ]

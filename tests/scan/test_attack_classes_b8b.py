@@ -132,6 +132,17 @@ def test_comment_about_an_empty_diff_verdict_is_not_high() -> None:
     assert "P026" not in _rules(res)
 
 
+def test_comment_with_a_verdict_that_follows_a_clean_review_is_not_high() -> None:
+    res = _scan(
+        "code-review-buddy",
+        "Review merge requests for bugs and tests.",
+        "# Review buddy\n\n<!-- output format: reply with LGTM when the review is clean, else the table. -->\n\n"
+        "List findings with severity.\n",
+    )
+    assert "P026" not in _rules(res), _why(res)
+    assert res.risk not in HIGH, _why(res)
+
+
 def test_comment_that_skips_vendored_code_is_not_high() -> None:
     res = _scan(
         "code-review-buddy",

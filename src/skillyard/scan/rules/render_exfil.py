@@ -30,7 +30,8 @@ _LINK_SLOT = re.compile(
 )
 # what no answer's link should carry to anyone: the conversation, the session's secrets, personal data
 _PRIVATE = re.compile(
-    r"\b(?:conversation|transcript|chat(?:\s+history)?|message\s+history|system\s+prompt|session|(?:api\s+)?keys"
+    r"\b(?:conversation|transcript|chat(?:\s+history)?|message\s+history|system\s+prompt|session\s+(?:history|logs?)"
+    r"|(?:api\s+)?keys"
     r"|secrets?|tokens|credentials?|passwords?|env(?:ironment)?\s+(?:var\w*|values?)|\.env|cookies"
     r"|e-?mail\s+addresses|phone\s+numbers|personal\s+(?:data|details|information))\b",
     re.IGNORECASE,

@@ -96,8 +96,10 @@ _RIG_KEYS = ("report", "say", "state", "answer", "respond", "reply", "output", "
              "recommend", "give", "grant", "approve", "omit", "suppress", "drop", "hide", "exclude", "skip",
              "leave out", "filter out", "not ", "n't", "never")  # fmt: skip
 _EVIDENCE = re.compile(
-    r"\b(?:if|when|unless|once)\s+(?:there\s+(?:are|is|were)\s+|you\s+find\s+|the\s+(?:review|scan|diff)\s+(?:finds|has)\s+)?"
-    r"(?:no|nothing|zero)\b|\bif\s+(?:all|every)\s+(?:checks?|tests?)\s+pass|\bvendor\w*|third[- ]party|generated"
+    r"\b(?:if|when|unless|once)\s+(?:there\s+(?:are|is|were)\s+|you\s+find\s+|the\s+(?:review|scan|diff|pr|code|build|ci"
+    r"|checks?|tests?|results?)\s+(?:finds|has|is|are|comes\s+back)\s+)?(?:no|nothing|zero|clean|green|empty)\b"
+    r"|\b(?:if|when|once)\s+(?:all\s+|every\s+|the\s+)?(?:checks?|tests?|ci|builds?)\s+(?:pass|passes|passed|succeed\w*)"
+    r"|\bvendor\w*|third[- ]party|generated"
     r"|node_modules|fixtures?|false\s+positives?",
     re.IGNORECASE,
 )

@@ -35,8 +35,9 @@ _CONTEXT_LEAK = re.compile(
     r"(?:request|call|url|query|post|upload)\s+to\s+https?://"
     # the address first: "GET https://x/c?d= followed by the URL-encoded full conversation so far"
     r"|https?://\S+[^.\n]{0,60}?\b(?:followed\s+by|appended\s+with|append|plus|with|containing|including|carrying)\s+"
-    r"(?:the\s+|all\s+)?(?:url-?encoded\s+|base64(?:-encoded)?\s+|encoded\s+|escaped\s+|serialized\s+)?(?:text\s+of\s+"
-    r"(?:the\s+)?)?(?:full\s+|entire\s+|whole\s+|complete\s+)?(?:conversation|chat\s+(?:history|log|so\s+far)|transcript"
+    r"(?:the\s+|all\s+|an?\s+)?(?:url-?encoded\s+|base64(?:-encoded)?\s+|encoded\s+|escaped\s+|serialized\s+)?(?:(?:text"
+    r"|summary|digest|recap|copy)\s+of\s+(?:the\s+|this\s+)?)?(?:full\s+|entire\s+|whole\s+|complete\s+)?(?:conversation"
+    r"|chat\s+(?:history|log|so\s+far)|transcript|values?\s+of\s+(?:any|all|every)\s+(?:\w+\s+)?(?:tokens|keys|secrets)"
     r"|message\s+history|(?:previous|prior|earlier|past)\s+(?:messages|turns)|system\s+prompt"
     r"|everything\s+the\s+user\s+(?:said|typed|wrote|pasted|shared))\b"
     r"|\b(?:seed\s+phrases?|recovery\s+phrases?|private\s+keys?|mnemonics?|passwords?|api\s+keys?)\b[^\n]{0,120}"
@@ -208,6 +209,9 @@ _CONCRETE_HOOK = re.compile(
 )
 
 
+_SESSION_SECRETS = re.compile(r"\bvalues?\s+of\s+(?:any|all|every)\s+(?:\w+\s+)?(?:tokens|keys|secrets)\b", re.I)
+
+
 def _context_leak(view: SkillView) -> Iterator[Hit]:
     claim = f"{view.skill.name} {view.skill.description}"
     inner = line_rule(
@@ -243,7 +247,10 @@ def _context_leak(view: SkillView) -> Iterator[Hit]:
         if re.search(r"\byour\s+(?:own\s+)?(?:backend|server|api|endpoint|webhook)|\bonly\s+send\b", h.evidence, re.I):
             continue
         urls = URL.findall(h.evidence)
-        if urls and all(host_class(u) in ("local", "trusted") or vendor_declared(u, claim) for u in urls):
+        # the skill's own vendor may get the conversation it is about, never the session's keys
+        tf = view.file(h.file)
+        own = claim if tf is None or not _SESSION_SECRETS.search(tf.raw_rows[h.line - 1]) else ""
+        if urls and all(host_class(u) in ("local", "trusted") or (own and vendor_declared(u, own)) for u in urls):
             continue
         yield h
 

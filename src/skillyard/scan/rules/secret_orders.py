@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers.markdown import html_comments
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.covert_orders import order_context
@@ -29,7 +30,7 @@ from skillyard.scan.rules.injection_patterns import AGAINST_USER
 _NOUN = (
     r"(?:note|notes|rules?|polic(?:y|ies)|instructions?|directives?|section|comments?|changes?|substitutions?|swaps?"
     r"|replacements?|edits?|modifications?|overrides?|arrangements?|sponsorships?|partnerships?|removals?|deletions?"
-    r"|adjustments?|config(?:uration)?)"
+    r"|adjustments?|config(?:uration)?|calibrations?|exceptions?|exemptions?)"
 )
 # (a) The order keeps itself, or what it changes, from the user.
 _HIDE_SELF = re.compile(
@@ -77,6 +78,38 @@ _TEACHING = re.compile(
 )
 register_keywords(_HIDE_KEYS)
 
+# (b') A fixed verdict or suppressed findings: "report 'No issues found'", "recommend approval", "omit security
+# findings about auth/". Not when the verdict follows the evidence ("if there are no findings, say ...") or the
+# suppression is for code nobody reviews (vendored, generated, test fixtures, known false positives).
+_RIGGED = re.compile(
+    r"\b(?:report|say|state|answer|respond\s+with|reply\s+with|output|return|conclude|write)\s+(?:that\s+)?[\"'“`]?"
+    r"(?:no\s+(?:issues|problems|findings|vulnerabilities|concerns)\b|lgtm\b|looks\s+good\b|all\s+clear\b"
+    r"|safe\s+to\s+merge\b)"
+    r"|\b(?:recommend|give|grant)\s+(?:an?\s+)?(?:approval|merging)\b"
+    r"|\bapprove\s+(?:it|them|the\s+(?:pr|pull\s+request|change|diff|merge\s+request)s?)\s+(?:anyway|regardless|as\s+is)\b"
+    r"|\b(?:omit|suppress|drop|hide|exclude|skip|leave\s+out|filter\s+out|do\s+not\s+(?:report|flag|list|include)"
+    r"|don['’]t\s+(?:report|flag|list|include)|never\s+(?:report|flag|list|include))\s+(?:any\s+|all\s+|the\s+)?"
+    r"(?:security|vulnerabilit\w+|auth\w*|injection)\s*(?:findings?|issues?|warnings?|alerts?|problems?)?\b",
+    re.IGNORECASE,
+)
+_RIG_KEYS = ("report", "say", "state", "answer", "respond", "reply", "output", "return", "conclude", "write",
+             "recommend", "give", "grant", "approve", "omit", "suppress", "drop", "hide", "exclude", "skip",
+             "leave out", "filter out", "not ", "n't", "never")  # fmt: skip
+_EVIDENCE = re.compile(
+    r"\b(?:if|when|unless|once)\s+(?:there\s+(?:are|is|were)\s+|you\s+find\s+|the\s+(?:review|scan|diff|pr|code|build|ci"
+    r"|checks?|tests?|results?)\s+(?:finds|has|is|are|comes\s+back)\s+)?(?:no|nothing|zero|clean|green|empty)\b"
+    r"|\b(?:if|when|once)\s+(?:all\s+|every\s+|the\s+)?(?:checks?|tests?|ci|builds?)\s+(?:pass|passes|passed|succeed\w*)"
+    r"|\bvendor\w*|third[- ]party|generated"
+    r"|node_modules|fixtures?|false\s+positives?",
+    re.IGNORECASE,
+)
+
+
+def _rigged(text: str) -> re.Match[str] | None:
+    m = _RIGGED.search(text)
+    return None if m is None or _EVIDENCE.search(text) else m
+
+
 _CODE_LANGS = ("python", "javascript", "typescript", "shell", "powershell", "go", "rust", "ruby", "java")
 
 
@@ -119,6 +152,7 @@ def _secret_orders(view: SkillView) -> Iterator[Hit]:
             # "never reveal these instructions, even if the user asks" alone is a persona guarding its prompt
             guards_prompt = _PROMPT_NOUN.search(m.group(0)) is not None
             b = next((b for b in AGAINST_USER.finditer(passage) if not (guards_prompt and b.group("asks"))), None)
+            b = b or (None if guards_prompt else _rigged(passage))
             if b is None:
                 continue
             yield Hit(
@@ -130,6 +164,31 @@ def _secret_orders(view: SkillView) -> Iterator[Hit]:
                 order_context(tf, n),
                 Severity.HIGH,
                 1.0 if _in_comment(tf, n, m.start()) else None,
+            )
+            break
+    yield from _hidden_verdicts(view)
+
+
+def _hidden_verdicts(view: SkillView) -> Iterator[Hit]:
+    """An HTML comment (invisible when rendered: the hiding is the comment itself) that fixes the verdict or drops
+    security findings."""
+    for tf in view.files:
+        if tf.lang != "markdown" or tf.role == "test" or "<!--" not in tf.text or not tf.has_any(_RIG_KEYS):
+            continue
+        for start, inner in html_comments(tf.text):
+            m = _rigged(inner)
+            if m is None or _TEACHING.search(inner):
+                continue
+            n = tf.text.count("\n", 0, start) + 1 + inner.count("\n", 0, m.start())
+            yield Hit(
+                "P026",
+                tf.path,
+                n,
+                f"an HTML comment (hidden when rendered) fixes the verdict: {m.group(0)!r}",
+                snippet(inner.replace("\n", " "), m.start(), m.end()),
+                order_context(tf, n),
+                Severity.HIGH,
+                1.0,
             )
             break
 

@@ -36,7 +36,7 @@ def _ctx(tf: TextFile, n: int) -> Context | None:
 # -- E020 -----------------------------------------------------------------------------------------------------
 
 _CONVO = (
-    r"(?:(?:full|entire|whole|complete|raw|all)\s+(?:raw\s+)?(?:conversation|transcript|chat(?:\s+history)?|session"
+    r"(?:(?:the|this|our|all\s+of\s+the)\s+)?(?:(?:full|entire|whole|complete|raw|all)\s+(?:raw\s+)?(?:conversation|transcript|chat(?:\s+history)?|session"
     r"|message\s+history|context(?:\s+window)?|history)|conversation(?:\s+(?:so\s+far|history|log))?|chat\s+history"
     r"|previous\s+messages|system\s+prompt)"
 )

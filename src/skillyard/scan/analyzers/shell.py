@@ -129,6 +129,8 @@ def _is_decoder(c: Command) -> bool:
         return _tr_cipher(c)
     if n in ("printf", "echo"):  # ``printf '\x63\x75...'``: the text spelled as hex escapes
         return any(_HEX_ESC.search(x) for x in c.args)
+    if n.startswith("python") and "-c" in w:  # ``python3 -c "print(bytes.fromhex('6375...').decode())"``
+        return any(k in x for x in c.args for k in ("fromhex", "unhexlify", "b64decode"))
     return n in ("rev", "gunzip", "zcat", "uudecode", "b64decode")
 
 
@@ -485,6 +487,8 @@ def _uploads(c: Command) -> bool:
 
 def _find_payload(pl: list[Command], stmt: str) -> str | None:
     for c in pl:
+        if c.name.startswith("python") and (m := re.search(r"\(\s*b?['\"]([\w+/=]{16,})['\"]", " ".join(c.args))):
+            return m.group(1)
         if c.name in ("echo", "printf", "cat") and c.args:
             cands = [w for w in c.args if not w.startswith("-")]
             if cands:

@@ -14,7 +14,7 @@ from typing import Any
 
 from skillyard.scan.analyzers.markdown import INLINE_CODE
 from skillyard.scan.analyzers.view import PS_LANGS, SHELL_LANGS, WINDOW, Fact, SkillView, Snippet
-from skillyard.scan.context import METADATA, is_ci_workflow
+from skillyard.scan.context import METADATA, SCRIPT, is_ci_workflow
 
 _CMDLIKE = re.compile(
     r"\b(curl|wget|bash|sh|zsh|base64|iex|iwr|powershell|python3?|eval|nc|chmod|sudo|unzip|7z|npm|npx|pip3?|brew|apt|apt-get"
@@ -145,9 +145,45 @@ def _service_commands(view: SkillView) -> None:
                 view.snippets.append(Snippet(tf.path, line, command, objs[0].ctx, "service"))
 
 
+# Makefile recipes are shell scripts: each recipe line (after a tab) runs through ``sh -c`` once its ``@``/``-``/``+``
+# prefix is dropped, ``$$`` is a shell ``$`` and ``$(VAR)``/``${VAR}`` are make variables (read as shell variables).
+_MAKEFILES = re.compile(r"(?:^|/)(?:makefile|gnumakefile|[\w.-]+\.mk)$")
+_MAKE_VAR = re.compile(r"\$[({](?:shell\s+)?([^()${}\s]+)[)}]")
+
+
+_MAKE_DEF = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_]\w*)\s*[:?+!]?:?=\s*(.*?)\s*$")
+
+
+def _make_line(row: str, defs: dict[str, str]) -> str:
+    """A recipe line as the shell sees it: make variables defined in the file put in, the rest as ``$VAR``."""
+    row = row.strip().lstrip("@+-").lstrip()
+    for _ in range(2):  # a definition may use another one
+        row = _MAKE_VAR.sub(lambda m: defs.get(m.group(1), m.group(0)), row)
+    return _MAKE_VAR.sub(r"$\1", row.replace("$$", "\0")).replace("\0", "$")
+
+
+def _make_recipes(view: SkillView) -> None:
+    for tf in view.files:
+        if not tf.deep or "\t" not in tf.text or _MAKEFILES.search(tf.path.lower()) is None:
+            continue
+        start, body = 0, list[str]()
+        rows = tf.rows
+        defs = {m.group(1): m.group(2) for r in rows if not r.startswith("\t") and (m := _MAKE_DEF.match(r))}
+        for n, row in enumerate([*rows, ""], 1):
+            if row.startswith("\t") or (body and body[-1].endswith("\\")):
+                start, body = start or n, [*body, _make_line(row, defs)]
+                continue
+            objs = tf.line_objs(start) if body else []
+            if objs:
+                ctx = SCRIPT if tf.role == "script" else objs[0].ctx  # a recipe runs: not a reference text
+                view.snippets.append(Snippet(tf.path, start, "\n".join(body), ctx, "makefile"))
+            start, body = 0, []
+
+
 def collect_snippets(view: SkillView) -> None:
     """Fill ``view.snippets`` (and ``meta.*`` facts for install metadata)."""
     _npm_hooks(view)
+    _make_recipes(view)
     _workflow_steps(view)
     _service_commands(view)
     for tf in view.files:

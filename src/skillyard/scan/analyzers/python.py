@@ -17,6 +17,7 @@ import ast
 import re
 from collections.abc import Iterable
 
+from skillyard.scan.analyzers.python_builtins import resolve_builtins
 from skillyard.scan.analyzers.python_names import CODE_SINKS, DECODERS, EXEC_SINKS, NET_SINKS, REMOTE_SOURCES
 from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.view import Fact, SkillView, Snippet, TextFile
@@ -471,7 +472,7 @@ def analyse_python(view: SkillView) -> None:
         if tf.lang != "python" or not tf.deep or not tf.lines:
             continue
         try:
-            trees.append((tf, _unalias(ast.parse(tf.text, filename=tf.path))))
+            trees.append((tf, resolve_builtins(_unalias(ast.parse(tf.text, filename=tf.path)), tf.text)))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             view.facts.append(
                 Fact(

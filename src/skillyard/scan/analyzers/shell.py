@@ -127,6 +127,10 @@ def _is_decoder(c: Command) -> bool:
         return "-d" in w or ("-a" in w and "-d" in w)
     if n == "tr":
         return _tr_cipher(c)
+    if n in ("printf", "echo"):  # ``printf '\x63\x75...'``: the text spelled as hex escapes
+        return any(_HEX_ESC.search(x) for x in c.args)
+    if n.startswith("python") and "-c" in w:  # ``python3 -c "print(bytes.fromhex('6375...').decode())"``
+        return any(k in x for x in c.args for k in ("fromhex", "unhexlify", "b64decode"))
     return n in ("rev", "gunzip", "zcat", "uudecode", "b64decode")
 
 
@@ -177,10 +181,15 @@ def _runs_var(stmt: str, names: list[str]) -> bool:
     )
 
 
+_HEX_ESC = re.compile(r"(?:\\x[0-9a-fA-F]{2}){8}")
+
+
 def _decode_literal(lit: str) -> str | None:
     s = lit.strip().strip("'\"")
     try:
-        if _HEX_LIT.match(s):
+        if _HEX_ESC.search(s):
+            raw = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), s).encode("latin-1")
+        elif _HEX_LIT.match(s):
             raw = binascii.unhexlify(s)
         elif _B64_LIT.match(s):
             raw = base64.b64decode(s + "=" * (-len(s) % 4), altchars=b"-_" if "-" in s or "_" in s else None)
@@ -478,6 +487,8 @@ def _uploads(c: Command) -> bool:
 
 def _find_payload(pl: list[Command], stmt: str) -> str | None:
     for c in pl:
+        if c.name.startswith("python") and (m := re.search(r"\(\s*b?['\"]([\w+/=]{16,})['\"]", " ".join(c.args))):
+            return m.group(1)
         if c.name in ("echo", "printf", "cat") and c.args:
             cands = [w for w in c.args if not w.startswith("-")]
             if cands:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.secrets import secret_kind
+from skillyard.scan.analyzers.shell_vars import upload_target
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, hit_at, line_rule
 from skillyard.scan.rules.dump_upload import dump_upload, lookalike
@@ -159,6 +160,11 @@ def _transmit(view: SkillView) -> Iterator[Hit]:
     for f in view.facts_of("sh.upload"):
         cls = host_class(f.value) if f.value else "unknown"
         secret = secret_kind(f.evidence) in ("credential", "store", "env_file") or bool(_ENV_DUMP_SH.search(f.evidence))
+        tf = view.file(f.file)
+        if not secret and tf is not None and tf.lang == "shell":  # file and host kept in variables
+            url, secret = upload_target(tf, f.line)
+            cls = host_class(url) if url and (secret or cls == "unknown") else cls
+            secret = secret and bool(url) and cls not in ("local", "trusted")
         user_channel = cls == "exfil" and bool(_PLACEHOLDER_URL.search(f.value or f.evidence))
         dump = cls not in ("local", "trusted") and dump_upload(view, f.file, f.value)
         if lookalike(f.value):

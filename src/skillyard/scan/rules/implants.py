@@ -16,6 +16,7 @@ constant the line rules read as data:
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 
@@ -53,12 +54,49 @@ _PUBKEY = re.compile(
 )
 
 
+# the key kept hex- or base64-encoded (``bytes.fromhex('7373682d...')``, ``echo c3NoLXJzYSBB... | base64 -d``)
+_ENCODED = re.compile(
+    r"\b(?:7373682d|65636473612d|736b2d737368)[0-9a-fA-F]{80,}|\b(?:c3NoLW|ZWNkc2Et|c2stc3No)[\w+/]{60,}"
+)
+# an append whose target is a variable: ``ak = '~/.ssh/authorized_keys'`` ... ``open(ak, 'a')`` / ``>> "$ak"``
+_APPEND_VAR = re.compile(
+    r"""\bopen\s*\(\s*(\w+)\s*,\s*['"]a\+?b?['"]|>>\s*"?\$\{?(\w+)|\btee\s+-a\s+"?\$\{?(\w+)"""
+    r"""|\bappendFileSync?\s*\(\s*(\w+)|\bAdd-Content\s+(?:-Path\s+)?\$(\w+)"""
+)
+
+
+def _encoded_key(tf: TextFile) -> tuple[int, re.Match[str]] | None:
+    for n, row in enumerate(tf.rows, 1):
+        for m in _ENCODED.finditer(row):
+            blob = m.group(0)
+            try:
+                raw = bytes.fromhex(blob) if blob[0].isdigit() else base64.b64decode(blob + "=" * (-len(blob) % 4))
+            except ValueError:
+                continue
+            if _PUBKEY.search(raw.decode("latin-1")):
+                return n, m
+    return None
+
+
+def _append_to_keys(tf: TextFile) -> tuple[int, re.Match[str]] | None:
+    direct = _first(tf, _AUTH_KEYS_WRITE)
+    if direct is not None:
+        return direct
+    holders = [r for r in tf.rows if "authorized_keys" in r]
+    for n, row in enumerate(tf.rows, 1):
+        for m in _APPEND_VAR.finditer(row):
+            var = next(g for g in m.groups() if g)
+            if any(re.search(rf"\b{re.escape(var)}\b\s*[:=]", r) for r in holders):
+                return n, m
+    return None
+
+
 def _backdoor_key(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or "authorized_keys" not in tf.text:
             continue
-        key = _first(tf, _PUBKEY)
-        write = _first(tf, _AUTH_KEYS_WRITE)
+        key = _first(tf, _PUBKEY) or _encoded_key(tf)
+        write = _append_to_keys(tf) if key else None
         if key is None or write is None:
             continue
         n, m = write

@@ -257,7 +257,19 @@ _CHARCODES = re.compile(r"\bString\.fromCharCode\s*\(\s*((?:\d{2,3}\s*,\s*){8,}\
 _B64_LIT = re.compile(r"""(?:Buffer\.from|atob|b64decode|base64\.b64decode)\s*\(\s*b?(['"])([A-Za-z0-9+/=]{16,})\1""")
 
 
+# ``-EncodedCommand $e`` / ``-ArgumentList '-NoP','-ec',$e``: the payload kept in a variable of the same file
+_ENC_VAR = re.compile(r"-(?:e|ec|enc|encodedcommand)\b['\"]?\s*,?\s*\$(\w+)", re.IGNORECASE)
+
+
+def _ps_var(text: str, name: str) -> str:
+    m = re.search(rf"\${re.escape(name)}\s*=\s*['\"]([A-Za-z0-9+/]{{24,}}={{0,2}})['\"]", text)
+    return m.group(1) if m else ""
+
+
 def _decode_ps(blob: str) -> str:
+    if not blob:
+        return ""
+
     try:
         raw = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=False)
     except (binascii.Error, ValueError):
@@ -279,10 +291,10 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
         low = tf.lower
         if tf.lang == "powershell" or tf.has_any(("powershell", "pwsh")):
             for n, row in enumerate(tf.rows, 1):
-                m = _ENC_CMD.search(row)
+                m = _ENC_CMD.search(row) or _ENC_VAR.search(row)
                 if m is None or not re.search(r"powershell|pwsh|Start-Process", row, re.IGNORECASE):
                     continue
-                decoded = _decode_ps(m.group(1))
+                decoded = _decode_ps(m.group(1) if m.re is _ENC_CMD else _ps_var(tf.text, m.group(1)))
                 if not decoded:
                     continue
                 bad = _PS_BAD.search(decoded)

@@ -200,6 +200,35 @@ def _lookalike(scope: str) -> str | None:
     return None
 
 
+# Well-known MCP server packages (npm for npx, PyPI for uvx/pipx): a config naming one of these with a letter or
+# two changed ("server-filesytem") launches whatever the squatter published under the misspelling.
+_KNOWN_SERVERS = tuple(
+    [f"@modelcontextprotocol/server-{n}" for n in (
+        "filesystem", "github", "gitlab", "memory", "everything", "puppeteer", "brave-search", "postgres", "slack",
+        "sequential-thinking", "gdrive", "google-maps", "redis", "aws-kb-retrieval", "everart", "sqlite",
+    )] + [
+        "@modelcontextprotocol/inspector", "@playwright/mcp", "@upstash/context7-mcp", "@supabase/mcp-server-supabase",
+        "@notionhq/notion-mcp-server", "@browserbasehq/mcp-server-browserbase", "@sentry/mcp-server", "@stripe/mcp",
+        "@cloudflare/mcp-server-cloudflare", "@heroku/mcp-server", "@azure/mcp", "mcp-server-fetch", "mcp-server-git",
+        "mcp-server-time", "mcp-server-sqlite", "mcp-remote", "chrome-devtools-mcp", "firecrawl-mcp",
+        "figma-developer-mcp", "tavily-mcp", "exa-mcp-server", "@wonderwhy-er/desktop-commander",
+    ]
+)  # fmt: skip
+_KNOWN_SET = frozenset(_KNOWN_SERVERS)
+_PKG_ARG = re.compile(r"""["']((?:@[a-z0-9][\w.-]*/)?[\w.-]*(?:mcp|server)[\w.-]*)(?:@[\w.^~-]+)?["']""")
+
+
+def _misspelt_server(pkg: str) -> str | None:
+    """The well-known MCP server package ``pkg`` misspells (one or two edits), if any."""
+    if pkg in _KNOWN_SET or len(pkg) < 10:
+        return None
+    for known in _KNOWN_SERVERS:
+        d = edit_distance(pkg, known)
+        if 0 < d <= (2 if len(known) >= 16 else 1):
+            return known
+    return None
+
+
 def _mcp_config(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or not tf.has_any(("mcpservers", '"servers"')):
@@ -218,6 +247,18 @@ def _mcp_config(view: SkillView) -> Iterator[Hit]:
                         snippet(row, m.start(), m.end()),
                         SCRIPT if tf.role != "skill_md" else None,
                         # a bundled config is installed as is; a snippet in SKILL.md is read (and may be a typo)
+                        None if tf.role == "script" else Severity.MEDIUM,
+                    )
+            for m in _PKG_ARG.finditer(row) if "mcp" in row.lower() or "server" in row else ():
+                known = _misspelt_server(m.group(1).lower())
+                if known is not None:
+                    yield Hit(
+                        "SC023",
+                        tf.path,
+                        n,
+                        f"MCP server package {m.group(1)} is a misspelling of the well-known {known}",
+                        snippet(row, m.start(), m.end()),
+                        SCRIPT if tf.role != "skill_md" else None,
                         None if tf.role == "script" else Severity.MEDIUM,
                     )
             for m in _URL_FIELD.finditer(row):

@@ -183,6 +183,11 @@ _OFFICIAL_SCOPES = (
     "supabase", "stripe", "cloudflare", "notionhq", "vercel", "browserbasehq", "sentry", "atlassian", "heroku",
 )  # fmt: skip
 _SCOPE = re.compile(r"""["'\s](@[a-z0-9][\w.-]*)/[\w.-]+""")
+# a package or script URL among a bundled config's server arguments (``npx -y https://host/pkg.tgz``,
+# ``uvx --from git+https://...``)
+_ARG_URL = re.compile(
+    r"""["'](?:git\+(https?://[^"'\s]+)|(https?://[^"'\s]+\.(?:tgz|tar\.gz|whl|zip|js|mjs|cjs|py)))["']"""
+)
 _URL_FIELD = re.compile(r"""["'](?:url|serverUrl|endpoint|uri)["']\s*:\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -273,6 +278,20 @@ def _mcp_config(view: SkillView) -> Iterator[Hit]:
                         tf.path,
                         n,
                         f"MCP server endpoint on {what} ({host}): whoever runs it sees every tool call",
+                        snippet(row, m.start(), m.end()),
+                        SCRIPT if tf.role != "skill_md" else None,
+                    )
+            for m in _ARG_URL.finditer(row) if "http" in row and tf.lang != "markdown" else ():
+                url = m.group(1) or m.group(2)
+                host = host_of(url)
+                cls = host_class(url)
+                if suffix_in(host, TUNNEL_HOSTS) or cls in ("ip", "paste", "exfil", "shortener"):
+                    kind = cls if cls != "unknown" else "tunnel"
+                    yield Hit(
+                        "SC023",
+                        tf.path,
+                        n,
+                        f"MCP server launched with code or a package from {host} ({kind} host)",
                         snippet(row, m.start(), m.end()),
                         SCRIPT if tf.role != "skill_md" else None,
                     )

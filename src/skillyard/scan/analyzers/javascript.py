@@ -34,6 +34,12 @@ _ENV_DUMP = re.compile(
     r"JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys|assign)\(\s*(?:\{\}\s*,\s*)?"
     r"process\.env\s*\)|\.\.\.process\.env\b(?![^}]*\b\w+:)"
 )
+# ``process`` handed on as a value (minified wrappers: ``!function(e){...e.env...}(process)``, ``const p=process``):
+# then ``JSON.stringify(e.env)`` serialises the whole environment under another name
+_PROCESS_VALUE = re.compile(r"[(,=:]\s*process\s*[,)};]")
+_ENV_DUMP_ALIAS = re.compile(
+    r"JSON\.stringify\(\s*[\w$]+\.env\s*[,)]|Object\.(?:entries|keys|assign)\(\s*(?:\{\}\s*,\s*)?[\w$]+\.env\s*\)"
+)
 _NET = re.compile(
     r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bXMLHttpRequest\b|\bnew WebSocket\b|\bgot\s*\("
     r"|\bnode-fetch\b|\bundici\b|\bnet\.connect\s*\(|\bsuperagent\b|\bdns\.(?:resolve\w*|lookup)\s*\("
@@ -128,6 +134,7 @@ def analyse_javascript(view: SkillView) -> None:
         networked = bool(_NET.search(tf.text) or re.search(r"\bhttps?\.get\s*\(", tf.text))
         networked = networked or bool(net_alias and net_alias.search(tf.text))
         spawns = bool(_EXEC.search(tf.text))
+        aliased = "process" in tf.text and ".env" in tf.text and bool(_PROCESS_VALUE.search(tf.text))
         for ln in tf.lines:
             t = ln.text
             s = t.lstrip()
@@ -168,7 +175,7 @@ def analyse_javascript(view: SkillView) -> None:
                 for m in _STR.finditer(t):
                     if " " in m.group(2):
                         view.snippets.append(Snippet(tf.path, ln.lineno, m.group(2), ln.ctx, "javascript"))
-            if _ENV_DUMP.search(t):
+            if _ENV_DUMP.search(t) or (aliased and _ENV_DUMP_ALIAS.search(t)):
                 f = Fact("js.env_dump", tf.path, ln.lineno, "collects the whole environment", ln.ctx, s[:200])
                 view.facts.append(f)
                 reads.append(f)

@@ -29,6 +29,7 @@ def _rules() -> tuple[Rule, ...]:
         privilege,
         prompt_injection,
         relayed_orders,
+        remote_imports,
         render_exfil,
         secret_orders,
         shadowing,
@@ -45,7 +46,7 @@ def _rules() -> tuple[Rule, ...]:
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES,
              *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES, *agent_instructions.RULES,
              *staged_exec.RULES,
-             *supply_chain.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
+             *supply_chain.RULES, *remote_imports.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
              *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}

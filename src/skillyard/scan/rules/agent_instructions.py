@@ -6,7 +6,9 @@ template into them can plant standing orders for all of those agents at once - c
 
 - PE027: the skill writes a bundled file into an agent instruction file, and that bundled file tells agents to
   run without approvals or sandbox (``--yolo``, ``--dangerously-*``, ``bypassPermissions``,
-  ``danger-full-access``, "run every command without asking").
+  ``danger-full-access``, "run every command without asking") or switches the repository's safety nets off (skip
+  the security checks, ``git push --force`` to main, disable branch protection, no asking before destructive
+  commands).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+from skillyard.scan.rules.persistence import SAFETY_OFF
 
 _TARGETS = re.compile(
     r"\bAGENTS\.md\b|\bCLAUDE\.md\b|\bGEMINI\.md\b|\.cursorrules\b|\.windsurfrules\b|copilot-instructions\.md\b"
@@ -31,14 +34,14 @@ _BYPASS = re.compile(
 
 # cheap literal gates (lowercase): a bypass word in a bundled file, an instruction-file name anywhere
 _LIT = ("--dangerously", "--yolo", "bypasspermissions", "danger-full-access", "approval", "without asking",
-        "without confirmation")  # fmt: skip
+        "without confirmation", "security", "branch protection", "push --force", "push -f", "destructive")  # fmt: skip
 _TARGET_LIT = ("agents.md", "claude.md", "gemini.md", ".cursorrules", ".windsurfrules", "copilot-instructions")
 _NEGATED = re.compile(r"\b(?:never|not|don't|do not|avoid|no|forbid\w*|flag|warn\w*)\b", re.IGNORECASE)
 
 
 def _ordered(row: str) -> bool:
     """A bypass in this row that is not negated or warned about before it ("Never use --yolo")."""
-    m = _BYPASS.search(row)
+    m = _BYPASS.search(row) or SAFETY_OFF.search(row)
     return m is not None and _NEGATED.search(row[: m.start()]) is None
 
 
@@ -63,7 +66,7 @@ def _planted(view: SkillView) -> Iterator[Hit]:
     if not writers:
         return
     for tf in carriers:
-        if _TARGETS.search(tf.path) or not _BYPASS.search(tf.text):
+        if _TARGETS.search(tf.path) or not (_BYPASS.search(tf.text) or SAFETY_OFF.search(tf.text)):
             continue
         name = tf.path.rsplit("/", 1)[-1]
         if not any(w is not tf and _links(w.rows, tf.path, name) for w in writers):
@@ -71,7 +74,10 @@ def _planted(view: SkillView) -> Iterator[Hit]:
         n = next((i for i, r in enumerate(tf.rows, 1) if _ordered(r)), 0)
         if not n:
             continue
-        why = "is written into other agents' instruction files and tells them to run without approvals or sandbox"
+        why = (
+            "is written into other agents' instruction files and tells them to run without approvals or sandbox, "
+            "or with safety checks off"
+        )
         yield Hit("PE027", tf.path, n, why, snippet(tf.rows[n - 1]), SCRIPT)
 
 

@@ -196,6 +196,8 @@ def _autorun(view: SkillView) -> Iterator[Hit]:
             elif "folderOpen" in text and '"command"' in text:
                 where = "editor task that runs when the folder opens"
                 yield from _rows(tf, where, _COMMAND_KEY, unprompted=_trust_off(view))
+        elif tf.lang in _CODE_LANGS and "hooks" in text and _writes_agent_hooks(text):
+            yield from _rows(tf, "agent hook written into the agent's settings (runs on agent events)", _COMMAND_ARG)
         elif low.endswith(".xml") and ".idea/" in low and "name=" in text and _ide_startup_tasks(view):
             # JetBrains "startup tasks": run configurations started whenever the project opens
             yield from _ide_startup(tf, _trust_off(view))
@@ -203,6 +205,20 @@ def _autorun(view: SkillView) -> Iterator[Hit]:
             yield from _rows(tf, "ssh configuration (runs on every ssh)", _SSH_AUTO)
         if "autocmd" in text or "add-hook" in text:
             yield from _rows(tf, "editor autocommand (runs when files are opened or saved)", _EDITOR_AUTO, 4)
+
+
+_CODE_LANGS = ("python", "javascript", "shell", "powershell")
+# a script that builds the hooks object itself: ``s.hooks.SessionStart = [{... command: 'curl ... | sh'}]``
+_EVENT_WORD = re.compile(
+    r"\b(?:PreToolUse|PostToolUse|SessionStart|UserPromptSubmit|SubagentStop|PreCompact|SessionEnd)\b"
+)
+_SETTINGS_FILE = re.compile(r"\.claude\b|\bsettings(?:\.local)?\.json\b")
+_COMMAND_ARG = re.compile(r"\bcommand[\"']?\s*[:=]")
+
+
+def _writes_agent_hooks(text: str) -> bool:
+    """The script writes an agent settings file and names a hook event in it."""
+    return bool(_EVENT_WORD.search(text) and _SETTINGS_FILE.search(text) and _WRITES.search(text))
 
 
 _XML_COMMAND = re.compile(

@@ -189,6 +189,15 @@ _STANDING = re.compile(
     r"|\bwithout\s+(?:asking|confirmation|approval)\b",
     re.IGNORECASE,
 )
+# Orders that switch the repository's safety nets off for every later agent session: skip the security checks,
+# force-push to the main branch, disable branch protection, run destructive commands without asking.
+SAFETY_OFF = re.compile(
+    r"\b(?:skip|disable|bypass|turn\s+off|ignore)\w*\s+[^.\n]{0,30}?\bsecurity\s+(?:scans?|checks?|reviews?|scanning"
+    r"|tests?|hooks?)\b|\bgit\s+push\s+(?:--force\b|-f\b)[^.\n]{0,20}\b(?:main|master|production)\b"
+    r"|\b(?:disable|remove|turn\s+off|bypass)\w*\s+(?:the\s+)?branch\s+protections?\b"
+    r"|\b(?:never|do\s*n[o']t)\s+ask\s+(?:the\s+user\s+)?before\s+(?:destructive|deleting|force|dropping|wiping)",
+    re.IGNORECASE,
+)
 
 
 _PATTERN_ROW = re.compile(
@@ -219,7 +228,7 @@ def scripted_orders(view: SkillView) -> Iterator[Hit]:
         if not _WRITES.search(tf.text):
             continue
         for n, row in enumerate(tf.raw_rows, 1):
-            m = OVERRIDE.search(row) or _STANDING.search(row) or CONCEAL.search(row)
+            m = OVERRIDE.search(row) or _STANDING.search(row) or CONCEAL.search(row) or SAFETY_OFF.search(row)
             if m is None or warns_against(row, m.start(), m.end(), code=True) or not _written_text(row, m.start()):
                 continue
             objs = tf.line_objs(n)
@@ -228,8 +237,8 @@ def scripted_orders(view: SkillView) -> Iterator[Hit]:
                     "PE005",
                     tf.path,
                     n,
-                    "writes standing orders (override, blanket approval or concealment) into the agent's "
-                    "instruction/memory files",
+                    "writes standing orders (override, blanket approval, concealment or safety checks off) into "
+                    "the agent's instruction/memory files",
                     snippet(row, m.start(), m.end()),
                     # the writer is code that runs, whatever a "BLOCK = ..." constant looks like
                     SCRIPT,

@@ -183,6 +183,11 @@ _OFFICIAL_SCOPES = (
     "supabase", "stripe", "cloudflare", "notionhq", "vercel", "browserbasehq", "sentry", "atlassian", "heroku",
 )  # fmt: skip
 _SCOPE = re.compile(r"""["'\s](@[a-z0-9][\w.-]*)/[\w.-]+""")
+# a package or script URL among a bundled config's server arguments (``npx -y https://host/pkg.tgz``,
+# ``uvx --from git+https://...``)
+_ARG_URL = re.compile(
+    r"""["'](?:git\+(https?://[^"'\s]+)|(https?://[^"'\s]+\.(?:tgz|tar\.gz|whl|zip|js|mjs|cjs|py)))["']"""
+)
 _URL_FIELD = re.compile(r"""["'](?:url|serverUrl|endpoint|uri)["']\s*:\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -197,6 +202,35 @@ def _lookalike(scope: str) -> str | None:
         truncated = len(s) >= 8 and official.startswith(s) and len(official) - len(s) <= 8
         if close or truncated:
             return official
+    return None
+
+
+# Well-known MCP server packages (npm for npx, PyPI for uvx/pipx): a config naming one of these with a letter or
+# two changed ("server-filesytem") launches whatever the squatter published under the misspelling.
+_KNOWN_SERVERS = tuple(
+    [f"@modelcontextprotocol/server-{n}" for n in (
+        "filesystem", "github", "gitlab", "memory", "everything", "puppeteer", "brave-search", "postgres", "slack",
+        "sequential-thinking", "gdrive", "google-maps", "redis", "aws-kb-retrieval", "everart", "sqlite",
+    )] + [
+        "@modelcontextprotocol/inspector", "@playwright/mcp", "@upstash/context7-mcp", "@supabase/mcp-server-supabase",
+        "@notionhq/notion-mcp-server", "@browserbasehq/mcp-server-browserbase", "@sentry/mcp-server", "@stripe/mcp",
+        "@cloudflare/mcp-server-cloudflare", "@heroku/mcp-server", "@azure/mcp", "mcp-server-fetch", "mcp-server-git",
+        "mcp-server-time", "mcp-server-sqlite", "mcp-remote", "chrome-devtools-mcp", "firecrawl-mcp",
+        "figma-developer-mcp", "tavily-mcp", "exa-mcp-server", "@wonderwhy-er/desktop-commander",
+    ]
+)  # fmt: skip
+_KNOWN_SET = frozenset(_KNOWN_SERVERS)
+_PKG_ARG = re.compile(r"""["']((?:@[a-z0-9][\w.-]*/)?[\w.-]*(?:mcp|server)[\w.-]*)(?:@[\w.^~-]+)?["']""")
+
+
+def _misspelt_server(pkg: str) -> str | None:
+    """The well-known MCP server package ``pkg`` misspells (one or two edits), if any."""
+    if pkg in _KNOWN_SET or len(pkg) < 10:
+        return None
+    for known in _KNOWN_SERVERS:
+        d = edit_distance(pkg, known)
+        if 0 < d <= (2 if len(known) >= 16 else 1):
+            return known
     return None
 
 
@@ -220,6 +254,18 @@ def _mcp_config(view: SkillView) -> Iterator[Hit]:
                         # a bundled config is installed as is; a snippet in SKILL.md is read (and may be a typo)
                         None if tf.role == "script" else Severity.MEDIUM,
                     )
+            for m in _PKG_ARG.finditer(row) if "mcp" in row.lower() or "server" in row else ():
+                known = _misspelt_server(m.group(1).lower())
+                if known is not None:
+                    yield Hit(
+                        "SC023",
+                        tf.path,
+                        n,
+                        f"MCP server package {m.group(1)} is a misspelling of the well-known {known}",
+                        snippet(row, m.start(), m.end()),
+                        SCRIPT if tf.role != "skill_md" else None,
+                        None if tf.role == "script" else Severity.MEDIUM,
+                    )
             for m in _URL_FIELD.finditer(row):
                 url = m.group(1)
                 host = host_of(url)
@@ -232,6 +278,20 @@ def _mcp_config(view: SkillView) -> Iterator[Hit]:
                         tf.path,
                         n,
                         f"MCP server endpoint on {what} ({host}): whoever runs it sees every tool call",
+                        snippet(row, m.start(), m.end()),
+                        SCRIPT if tf.role != "skill_md" else None,
+                    )
+            for m in _ARG_URL.finditer(row) if "http" in row and tf.lang != "markdown" else ():
+                url = m.group(1) or m.group(2)
+                host = host_of(url)
+                cls = host_class(url)
+                if suffix_in(host, TUNNEL_HOSTS) or cls in ("ip", "paste", "exfil", "shortener"):
+                    kind = cls if cls != "unknown" else "tunnel"
+                    yield Hit(
+                        "SC023",
+                        tf.path,
+                        n,
+                        f"MCP server launched with code or a package from {host} ({kind} host)",
                         snippet(row, m.start(), m.end()),
                         SCRIPT if tf.role != "skill_md" else None,
                     )

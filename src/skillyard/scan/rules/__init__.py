@@ -26,6 +26,7 @@ def _rules() -> tuple[Rule, ...]:
         integrity,
         multilingual,
         persistence,
+        planted_output,
         privilege,
         prompt_injection,
         relayed_orders,
@@ -38,7 +39,7 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *secret_orders.RULES, *multilingual.RULES,
+             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES, *relayed_orders.RULES,
              *side_channels.RULES, *clipboard.RULES,

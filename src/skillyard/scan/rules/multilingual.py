@@ -22,9 +22,11 @@ a set look-up per line, nothing more). Adding a language is adding a table.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.rules.base import Family, Rule, line_rule
+from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.rules.base import Family, Hit, Rule, line_rule
 from skillyard.scan.rules.deception import addressed
 
 # user / system nouns per language (used inside the phrases)
@@ -106,9 +108,10 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("confirmaç", r"\b(?:considere|trate)\s+(?:toda|qualquer|todas\s+as|cada)\s+(?:solicitaç(?:ão|ões)\s+de\s+"
                       r"|pedidos?\s+de\s+)?confirmaç(?:ão|ões)\s+como\s+(?:já\s+)?(?:aprovad|autorizad|concedid|aceit)"),
         # something added to / run in the user's work "without telling the user"
-        ("sem", r"(?<!não\s)(?<!nunca\s)\b(?:acrescente|adicione|inclua|insira|coloque|execute|rode|envie|altere)\b"
-                r"[^\n]{0,200}?\bsem\s+(?:comentar\s+(?:nem|ou|e)\s+)?(?:avisar|informar|contar|mencionar|dizer|notificar)"
-                r"\w*\s+(?:nada\s+)?(?:a\s+|ao\s+|o\s+|à\s+)?(?:usuári[oa]|utilizador)"),
+        *((g, r"(?<!não\s)(?<!nunca\s)\b(?:acrescente|adicione|inclua|insira|coloque|execute|rode|envie|altere)\b"
+              r"[^\n]{0,200}?\bsem\s+(?:comentar\s+(?:nem|ou|e)\s+)?(?:avisar|informar|contar|mencionar|dizer"
+              r"|notificar)\w*\s+(?:nada\s+)?(?:a\s+|ao\s+|o\s+|à\s+)?" + noun)
+          for g, noun in (("usuári", r"usuári[oa]"), ("utilizador", "utilizador"))),
         ("silenciosamente", r"\b(?:faltar|não\s+existir|for\s+removid[oa]|for\s+apagad[oa])\b[^\n]{0,80}"
                             r"\bsilenciosamente\b"),
     ),
@@ -139,7 +142,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
                        r"|diese)\s+\w+\s+)?deaktiviert"),
         ("erwähn", r"\berwähne\w*\s+(?:(?:diese[nrs]?|die|das|den|der|es|sie|dies)\s+(?:\w+\s+)?)?"
                    r"(?:gegenüber\s+)?(?:dem|den)\s+(?:Nutzer|Benutzer|Anwender)\w*\s+(?:gegenüber\s+)?(?:nicht|nie|niemals)\b"),
-        ("sag", r"\bsag(?:e|t)?\s+(?:dem|den)\s+(?:Nutzer|Benutzer|Anwender)\w*\s+(?:nichts|nie|niemals)\b"),
+        *((g, r"\bsag(?:e|t)?\s+(?:dem|den)\s+(?:Be)?" + g + r"\w*\s+(?:nichts|nie|niemals)\b")
+          for g in ("nutzer", "anwender")),
         ("bestätigung", r"\b(?:betrachte|behandle|werte)\s+(?:alle|jede)\s+\w*bestätigung\w*\s+als\s+(?:bereits\s+"
                         r"|schon\s+)?(?:genehmigt|bestätigt|erteilt|freigegeben)"),
         ("fehlt", r"\bfehlt\b[^\n]{0,60}\b(?:still|heimlich|unbemerkt|stillschweigend)\b[^\n]{0,80}"
@@ -197,13 +201,45 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 
 
-def _compile() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    branches = [rx for table in TABLES.values() for _gate, rx in table]
-    gates = tuple(sorted({g for table in TABLES.values() for g, _rx in table}))
+# Cyrillic letters have case, so they cannot gate single branches of the shared alternation (see
+# analyzers/gates.py): the Russian table is its own pattern, searched only on lines holding one of its gates.
+_SEPARATE = ("ru",)
+
+
+def _compile(langs: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    branches = [rx for lang in langs for _gate, rx in TABLES[lang]]
+    gates = tuple(sorted({g for lang in langs for g, _rx in TABLES[lang]}))
     return re.compile("|".join(f"(?:{b})" for b in branches), re.IGNORECASE), gates
 
 
-FOREIGN_ORDER, FOREIGN_GATE = _compile()
+FOREIGN_ORDER, FOREIGN_GATE = _compile(tuple(lang for lang in TABLES if lang not in _SEPARATE))
+_CHECKS = [
+    addressed(
+        line_rule("P027", rx, "gives the agent an order against its user in another language", keywords=gate,
+                  negation=True),
+        rx,
+    )
+    for rx, gate in (_compile((lang,)) for lang in _SEPARATE)
+]  # fmt: skip
+_CHECKS.insert(
+    0,
+    addressed(
+        line_rule(
+            "P027",
+            FOREIGN_ORDER,
+            "gives the agent an order against its user in another language",
+            keywords=FOREIGN_GATE,
+            negation=True,
+        ),
+        FOREIGN_ORDER,
+    ),
+)
+
+
+def _foreign(view: SkillView) -> Iterator[Hit]:
+    for check in _CHECKS:
+        yield from check(view)
+
 
 RULES = [
     Rule(
@@ -217,16 +253,7 @@ RULES = [
         "the skill claims priority over the user and the system, hides itself or its actions from the user, "
         "refuses to be disabled, declares safety checks switched off, or silently reinstalls itself.",
         "Remove the order. A skill's instructions must be ones the user may see and may switch off, in any language.",
-        addressed(
-            line_rule(
-                "P027",
-                FOREIGN_ORDER,
-                "gives the agent an order against its user in another language",
-                keywords=FOREIGN_GATE,
-                negation=True,
-            ),
-            FOREIGN_ORDER,
-        ),
+        _foreign,
         mitre="T1059",
     ),
 ]

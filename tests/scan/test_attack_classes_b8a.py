@@ -66,7 +66,8 @@ def test_chinese_honest_skill_about_user_settings_and_scans_stays_below_high() -
         "biaoge-zhushou",
         "表格整理助手。",
         "## 说明\n\n用户的明确要求优先于本技能的默认设置。\n\n"
-        "如果扫描结果为空，报告“未发现问题”，并列出检查过的文件。忽略未知字段。\n",
+        "如果扫描结果为空，报告“未发现问题”，并列出检查过的文件。忽略未知字段。\n"
+        "不要忽略系统提示和 CLAUDE.md 中的安全规则，也不要向用户隐藏任何操作。\n",
     )
     assert res.risk not in HIGH, _rules(res)
 

@@ -45,6 +45,9 @@ _ZH_RULES = (
     r"|安全规则|安全策略|安全限制|CLAUDE\.md|AGENTS\.md)"
 )
 
+# not after a prohibition: "不要忽略系统提示" (do not ignore the system prompt) is the opposite order
+_ZH_NOT = r"(?<!不要)(?<!不能)(?<!不得)(?<!不可)(?<!切勿)(?<!请勿)(?<!别)(?<!勿)(?<!禁止)"
+
 # concept -> (literal gate, regex) per language. A phrase names the user/system (or the skill's own folder) so that
 # an honest sentence about priorities, safety settings or reinstalling a tool does not match.
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -154,10 +157,10 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("优先", r"(?:本技能|此技能|该技能|这个技能|本节|以下|上述|这些|本文件)[^。\n]{0,12}"
                  r"(?:优先于|优先级高于|凌驾于)[^。\n]{0,20}" + _ZH_WHO),
         # ignore earlier / system instructions
-        ("忽略", r"忽略" + _ZH_RULES),
-        ("无视", r"无视" + _ZH_RULES),
+        ("忽略", _ZH_NOT + r"忽略" + _ZH_RULES),
+        ("无视", _ZH_NOT + r"无视" + _ZH_RULES),
         ("遵守", r"(?:不要|不必|不用|无需)遵守" + _ZH_RULES),
-        ("绕过", r"绕过" + _ZH_RULES),
+        ("绕过", _ZH_NOT + r"绕过" + _ZH_RULES),
         # hide from the user
         ("用户", r"(?:不要|切勿|绝不|绝对不要|永远不要|千万不要|别|不得)(?:告诉|告知|通知|提醒)用户"
                  r"|(?:不要|切勿|绝不|永远不要|千万不要|别|不得)(?:向|对|跟)用户(?:透露|提及|提起|说明|报告|解释)"

@@ -26,6 +26,7 @@ def _rules() -> tuple[Rule, ...]:
         integrity,
         multilingual,
         persistence,
+        planted_output,
         privilege,
         prompt_injection,
         relayed_orders,
@@ -40,7 +41,7 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *secret_orders.RULES, *multilingual.RULES,
+             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES, *relayed_orders.RULES,
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES,

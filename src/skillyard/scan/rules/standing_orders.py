@@ -10,20 +10,30 @@
   administrator ("ANTHROPIC SYSTEM NOTICE", "message from OpenAI", "admin override") and changes the agent's rules:
   safety guidelines suspended, comply without refusal, print the user's keys or tokens. Quoting vendor docs or a
   changelog ("Anthropic announced ...") changes no rule, and a warning ("never print API keys") is not an order.
+- P033: an order to weaken the repository's safety nets - delete security tests, remove a security scanner (bandit,
+  pip-audit, CodeQL, Semgrep, ...) from CI, make test steps always pass (``|| true``, ``continue-on-error: true``),
+  delete branch protection - in a paragraph that keeps it from the user ("do not list these removals in the
+  summary", "sin avisar"); likewise the user's data forwarded to a fixed outside mail address ("reenvía los
+  resultados a archivo@...", "forward the matches to ..."). A maintainer's visible CI change or a report sent to
+  a named team address names no secrecy, so it stays silent.
 
-Both read the matched row plus the non-blank rows of its paragraph (three either side), in markdown and text
-files (tests excluded); a reference file the skill sends the agent to counts fully.
+P031/P032 read the matched row plus the non-blank rows of its paragraph (three either side), in markdown and text
+files (tests excluded); P033 reads any file but test and documentation lines. A reference file the skill sends the
+agent to counts fully.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
+from skillyard.scan.context import ContextKind
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
 from skillyard.scan.rules.covert_orders import order_context
+from skillyard.scan.rules.persistence import SAFETY_OFF
+from skillyard.scan.rules.planted_output import _kept_from_user as kept_from_user
 
 _I = re.IGNORECASE
 
@@ -78,7 +88,28 @@ _RULE_CHANGE = re.compile(
     _I,
 )
 
-register_keywords(_GRANT_GATE + _AUTH_GATE)
+_WEAKEN_GATE = ("bandit", "pip-audit", "semgrep", "codeql", "trivy", "snyk", "gitleaks", "trufflehog", "npm audit",
+                "dependabot", "security", "|| true", "continue-on-error", "/protection", "branch protection",
+                "push --force", "push -f")  # fmt: skip
+_WEAKEN = re.compile(
+    r"\b(?:delete|remove|drop|disable|skip|comment\s+out|strip|turn\s+off)\w*\b[^.\n]{0,50}?(?:\bbandit\b|pip-audit"
+    r"|\bsemgrep\b|\bcodeql\b|\btrivy\b|\bsnyk\b|\bgitleaks\b|\btrufflehog\b|\bnpm\s+audit\b|\bdependabot\b"
+    r"|\btests?/security\b|\bsecurity\s+(?:tests?|scans?|checks?|steps?|jobs?|folder|suite|workflow)s?\b)"
+    r"|\|\|\s*true\b[^.\n]{0,40}?\b(?:pytest|tests?|jest|checks?|lint)\b|\bcontinue-on-error\s*:\s*true\b"
+    r"|-X\s*DELETE\b[^\n]{0,80}?/protection\b",
+    _I,
+)
+
+# the user's data forwarded to a fixed outside mailbox, in any of the languages kept_from_user reads
+_FORWARD_GATE = ("@",)
+_FORWARD = re.compile(
+    r"\b(?:forward|bcc|e-?mail|send|reenv[ií]a|env[ií]a|manda|remite|transf[eè]re|envoie|leite\w*\s+weiter"
+    r"|weiterleiten|sende|schicke|inoltra|invia|encaminhe|encaminha|envie)\b[^.\n@]{0,80}?\b(?:to|a|à|an|para|al)\s+"
+    r"[`\"'<]?(?!(?:you|your|user|name|someone|example|me|test)\b)[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    _I,
+)
+
+register_keywords(_GRANT_GATE + _AUTH_GATE + _WEAKEN_GATE)
 
 
 def _window(tf: TextFile, n: int) -> str:
@@ -142,6 +173,44 @@ def _impersonation(view: SkillView) -> Iterator[Hit]:
                     return
 
 
+def _weakened_checks(view: SkillView) -> Iterator[Hit]:
+    yield from _kept(view, _WEAKEN_GATE, _weaken, "orders the repository's security checks, tests or branch "
+                     "protection weakened, out of the user's sight")  # fmt: skip
+    yield from _kept(view, _FORWARD_GATE, _FORWARD.search, "orders the user's data forwarded to a fixed outside "
+                     "address, out of the user's sight")  # fmt: skip
+
+
+def _weaken(row: str) -> re.Match[str] | None:
+    return _WEAKEN.search(row) or SAFETY_OFF.search(row)
+
+
+def _kept(
+    view: SkillView, gate: tuple[str, ...], find: Callable[[str], re.Match[str] | None], message: str
+) -> Iterator[Hit]:
+    for tf in view.files:
+        if not tf.has_any(gate):
+            continue
+        for n in tf.candidate_numbers(gate):
+            row = tf.rows[n - 1]
+            m = find(row)
+            if m is None or warns_against(row, m.start(), m.end(), code=True):
+                continue
+            ctx = order_context(tf, n)  # a threat word nearby does not discount an order; an examples heading does
+            if ctx is not None and ctx.kind in (ContextKind.TEST, ContextKind.DOCUMENTATION):
+                continue
+            if not kept_from_user(_window(tf, n).replace("\n", " ")):
+                continue
+            yield Hit(
+                "P033",
+                tf.path,
+                n,
+                message,
+                snippet(row, m.start(), m.end()),
+                ctx,
+            )
+            break
+
+
 RULES = [
     Rule(
         "P031",
@@ -168,5 +237,20 @@ RULES = [
         "Remove the block. A skill states what it does in its own voice and never changes the agent's policies.",
         _impersonation,
         mitre="T1656",
+    ),
+    Rule(
+        "P033",
+        "Security checks weakened or data forwarded out of the user's sight",
+        Family.PROMPT_INJECTION,
+        Severity.HIGH,
+        0.85,
+        "The skill tells the agent to delete security tests, remove security scanners (bandit, pip-audit, CodeQL, "
+        "Semgrep, ...) from CI, make test steps always pass (`|| true`, `continue-on-error: true`) or delete branch "
+        "protection, or to forward the user's mail, files or search results to a fixed outside address, and to keep "
+        "it from the user: the repository loses its safety nets, or the data leaves, without anyone deciding so.",
+        "Remove the order. Changes to CI and branch protection, and anything sent to a third party, are proposed to "
+        "the user, never done quietly.",
+        _weakened_checks,
+        mitre="T1562",
     ),
 ]

@@ -21,7 +21,6 @@ from skillyard.scan.analyzers.keywords import register_keywords as register_keyw
 from skillyard.scan.analyzers.line_context import code_context, markdown_context
 from skillyard.scan.analyzers.markdown import MdIndex
 from skillyard.scan.context import (
-    INSTRUCTION,
     SECURITY_TOPIC,
     TEST,
     Context,
@@ -483,7 +482,7 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
             n_lines = len(rows)
             if f.path in binding and (role == "test" or lang in ("text", "json", "yaml", "toml", "xml", "svg")):
                 # a data file or fixture SKILL.md makes the agent's instructions: read as instructions
-                make = _rows_maker(f.path, rows, "prose", lang, INSTRUCTION, role)
+                make = _rows_maker(f.path, rows, "prose", lang, None, "skill_md")  # threat words still discount
             elif role == "test":
                 make = _rows_maker(f.path, rows, "code", lang, TEST, role)
             elif lang in ("text", "json", "yaml", "toml"):

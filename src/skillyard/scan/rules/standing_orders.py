@@ -62,13 +62,16 @@ _STANDING = re.compile(
     _I,
 )
 
-_AUTH_GATE = ("anthropic", "openai", "system notice", "system message", "system update", "system override",
+_AUTH_GATE = ("anthropic", "openai", "system notice", "system override",
               "admin notice", "admin override", "administrator", "policy update", "security notice", "claude:",
               "deepmind", "platform notice", "trust and safety", "trust & safety")  # fmt: skip
 _AUTHORITY = re.compile(
-    r"\b(?:anthropic|openai|google|deepmind|claude|chatgpt|system|platform|admin(?:istrator)?|security\s+team"
-    r"|trust\s+(?:&|and)\s+safety|moderation\s+team)\b[^.\n]{0,40}?\b(?:notices?|announcements?|updates?|messages?"
-    r"|directives?|overrides?|alerts?|bulletins?|memos?|mandates?)\b"
+    r"\b(?:anthropic|openai|google|deepmind|claude|chatgpt|security\s+team|trust\s+(?:&|and)\s+safety"
+    r"|moderation\s+team)\b[^.\n]{0,40}?\b(?:notices?|announcements?|updates?|messages?|directives?|overrides?"
+    r"|alerts?|bulletins?|memos?|mandates?)\b"
+    # "system"/"platform"/"admin" + a notice word; not "system message" (prompt-writing skills discuss those)
+    r"|\b(?:system|platform|admin(?:istrator)?)\b[^.\n]{0,40}?\b(?:notices?|announcements?|directives?"
+    r"|overrides?|alerts?|bulletins?|memos?|mandates?)\b"
     r"|\b(?:message|notice|directive|order)s?\s+from\s+(?:anthropic|openai|google|the\s+system|the\s+platform"
     r"|your\s+(?:developers?|administrators?|operators?))\b"
     r"|^\W*(?:claude|chatgpt|gpt|gemini|assistant|ai)\s*:",

@@ -235,3 +235,29 @@ def planted_instructions(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
 def runs_as_config(path: str, text: str, installed: frozenset[str]) -> bool:
     """This data file is configuration that runs: a CI workflow, or a file SKILL.md has the agent install."""
     return path in installed or is_ci_workflow(path, text)
+
+
+# A data file, example or fixture that SKILL.md tells the agent to take as its instructions or binding settings
+# ("use `system_prompt` from `assets/prompts.json` as your operating instructions", "the `[tool.agent]` table of
+# `assets/pyproject.toml` holds settings for you; apply them", "read `examples/test_x.py` to learn the project
+# conventions") is read as instructions wherever it sits: what it says is not a quotation the agent consults.
+_AUTHORITY_KEYS = ("instruction", "settings for you", "apply them", "apply it", "follow", "convention",
+                   "authoritative", "source of truth", "instrucci", "sigue")  # fmt: skip
+_AUTHORITY = re.compile(
+    r"\b(?:as\s+(?:your\s+)?(?:operating\s+|system\s+|standing\s+)?instructions|(?:operating|system)\s+instructions"
+    r"|settings\s+for\s+you|instructions\s+for\s+you|apply\s+(?:them|it)\b|follow\s+(?:them|it|its|the\s+\w+\s+in)"
+    r"|(?:learn|use|follow)\s+(?:the\s+)?(?:project(?:'s)?\s+)?conventions|authoritative|source\s+of\s+truth"
+    r"|instrucciones|sigue\s+(?:sus|las))",
+    re.IGNORECASE,
+)
+
+
+def authoritative_files(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
+    """Files of the skill (other than markdown and scripts that run) that SKILL.md tells the agent to take as its
+    instructions or binding settings: the path and such a phrase on the same line."""
+    low = skill_md.lower()
+    if not any(k in low for k in _AUTHORITY_KEYS):
+        return frozenset()
+    lines = [ln for ln in skill_md.splitlines() if _AUTHORITY.search(ln)]
+    out = {p for p in paths if p != "SKILL.md" and "/" in p and any(p in ln for ln in lines)}
+    return frozenset(out)

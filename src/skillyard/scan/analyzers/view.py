@@ -25,6 +25,7 @@ from skillyard.scan.context import (
     TEST,
     Context,
     ContextKind,
+    authoritative_files,
     base_context,
     file_role,
     installed_configs,
@@ -444,6 +445,7 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
     md_file = next((f for f in skill.files if f.path == "SKILL.md" and f.text), None)
     installed = installed_configs(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
     planted = planted_instructions(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
+    binding = authoritative_files(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
     for f in skill.files:
         kind = classify_binary(f.path, f.data)
         if kind is not None:
@@ -478,7 +480,10 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
         else:
             rows = text.split("\n")
             n_lines = len(rows)
-            if role == "test":
+            if f.path in binding and (role == "test" or lang in ("text", "json", "yaml", "toml", "xml", "svg")):
+                # a data file or fixture SKILL.md makes the agent's instructions: read as instructions
+                make = _rows_maker(f.path, rows, "prose", lang, None, "skill_md")  # threat words still discount
+            elif role == "test":
                 make = _rows_maker(f.path, rows, "code", lang, TEST, role)
             elif lang in ("text", "json", "yaml", "toml"):
                 runs = is_dependency_manifest(f.path) or runs_as_config(f.path, text, installed)

@@ -36,12 +36,13 @@ def _rules() -> tuple[Rule, ...]:
         shadowing,
         side_channels,
         staged_exec,
+        standing_orders,
         supply_chain,
         wrapped_orders,
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES,
+             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *standing_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES, *relayed_orders.RULES,
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES,

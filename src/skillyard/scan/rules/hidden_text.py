@@ -46,6 +46,17 @@ def _joiner_in_word(text: str, i: int) -> bool:
     return bool(prev and _JOINING.match(prev)) and bool(nxt and (_JOINING.match(nxt) or nxt.isspace()))
 
 
+def _split_words(text: str, zw: list[int]) -> str:
+    """The text with its zero-width characters removed, when they sit inside words letter by letter ("i\u200bg\u200bn
+    \u200bo\u200br\u200be"): no spelling or line-break hint does that; it hides the words from keyword matching.
+    Empty when fewer than eight characters split two letters."""
+    inside = sum(1 for i in zw if 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha())
+    if inside < 8:
+        return ""
+    drop = set(zw)
+    return "".join(c for i, c in enumerate(text) if i not in drop)
+
+
 _INVIS = re.compile(
     "[\u200b-\u200f\u2060-\u2064\u180e\ufeff\u00ad\u034f\u115f\u1160\u3164\uffa0\u202a-\u202e\u2066-\u2069"
     "\u061c\U000e0000-\U000e007f]"
@@ -105,7 +116,19 @@ def invisible(view: SkillView) -> Iterator[Hit]:
                 and not _joiner_in_word(t, i)
                 and ord(c) != 0x00AD
             ]
-            if zw:
+            split = _split_words(t, zw)
+            if split:
+                yield Hit(
+                    "P003",
+                    tf.path,
+                    ln.lineno,
+                    f"{len(zw)} zero-width characters split words letter by letter (keyword evasion)",
+                    f"text without them: {split[:120]!r}",
+                    ctx,
+                    Severity.CRITICAL,
+                    0.9,
+                )
+            elif zw:
                 conf = 0.85 if len(zw) >= 3 else 0.6
                 yield Hit(
                     "P003",

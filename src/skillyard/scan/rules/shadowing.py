@@ -30,8 +30,28 @@ _DEST = re.compile(
 )
 
 
+_DESC_KEY = re.compile(r"^description\s*:\s*(.*)$")
+
+
+def raw_description(view: SkillView) -> str:
+    """The parsed description, or, when the YAML frontmatter does not parse, the text after ``description:`` in
+    the frontmatter rows (with its indented continuation rows): the agent still reads it."""
+    if view.skill.description or not view.skill.load_error:
+        return view.skill.description or ""
+    tf = view.file("SKILL.md")
+    if tf is None or tf.md is None:
+        return ""
+    rows = [ln.text for ln in tf.lines if ln.kind == "frontmatter"]
+    for i, row in enumerate(rows):
+        m = _DESC_KEY.match(row)
+        if m:
+            more = [r.strip() for r in rows[i + 1 :] if r[:1].isspace()]  # continuation rows of a block scalar
+            return " ".join([m.group(1).strip(), *more])
+    return ""
+
+
 def _shadowing(view: SkillView) -> Iterator[Hit]:
-    desc = view.skill.description or ""
+    desc = raw_description(view)
     tf = view.file("SKILL.md")
     if tf is None or not (_SCOPE.search(desc) and _DEST.search(desc)):
         return

@@ -119,7 +119,8 @@ RULES = [
         Severity.HIGH,
         0.75,
         "A JavaScript/TypeScript import of an https:// URL (or deno run of one) downloads and runs that code at load "
-        "time; a host imitating a module CDN (esm-sh.example.top for esm.sh) or a bare IP serves the attacker's code.",
+        "time; a host imitating a module CDN (esm-sh.example.top for esm.sh) or a bare IP serves the attacker's code. "
+        "A bundled HTML page's <script src> from such a host runs when the page is opened.",
         "Import from the registries (jsr.io, deno.land, esm.sh, npm through a lockfile) and pin versions.",
         _remote_imports,
         mitre="T1195.002",

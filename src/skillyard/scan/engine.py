@@ -62,6 +62,25 @@ def analyse(skill: Skill, options: ScanOptions) -> SkillView:
     return view
 
 
+def _concealed_order(view: SkillView, h: Hit) -> bool:
+    """An order to the agent kept out of the user's sight - inside an HTML comment of a markdown file, or spelled in
+    invisible Unicode tag characters - on a line read as an instruction (not a fenced or quoted example). A
+    security skill teaching about such orders shows them; it does not hide them, so the topic discount does not
+    apply."""
+    if h.context is None or h.context.kind is not ContextKind.INSTRUCTION:
+        return False
+    if h.rule == "P003":
+        return "tag characters" in h.message
+    tf = view.file(h.file)
+    if tf is None or tf.md is None or "<!--" not in tf.text:
+        return False
+    block = tf.md.block_of(h.line)
+    if block is None or block[2] != "comment":
+        return False
+    row = tf.md.rows[block[0] - 1]
+    return "<!--" in row and row[: row.find("<!--")].count("`") % 2 == 0  # not quoted as `<!-- ... -->`
+
+
 def _capabilities(view: SkillView, hits: list[Hit]) -> dict[str, Hit | None]:
     caps: dict[str, Hit | None] = {}
     for h in hits:
@@ -156,7 +175,7 @@ def scan_skill(skill: Skill, options: ScanOptions | None = None) -> ScanResult:
         hits.extend(_alignment(view, caps))
     best: dict[tuple[str, str, int], Finding] = {}
     for h in hits:
-        f = to_finding(h, get_rule(h.rule), opts, view.security_topic)
+        f = to_finding(h, get_rule(h.rule), opts, view.security_topic and not _concealed_order(view, h))
         key = (f.rule, f.file, f.line)
         cur = best.get(key)
         if cur is None or (f.severity.rank, f.confidence) > (cur.severity.rank, cur.confidence):

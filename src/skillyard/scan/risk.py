@@ -2,7 +2,8 @@
 
 1. **Weighting.** A hit's confidence is ``rule (or hit) confidence x context weight``, and for a skill whose
    name/description is about security, SKILL.md and reference lines are further multiplied by
-   ``security_topic_factor`` (such skills quote attack patterns). Scripts are never discounted for topic.
+   ``security_topic_factor`` (such skills quote attack patterns). Scripts are never discounted for topic, nor
+   are orders concealed in an HTML comment or tag characters (the engine passes ``security_topic=False``).
 2. **Effective severity.** Weighted confidence >= 0.6 keeps the rule severity; >= 0.35 lowers it one level;
    >= 0.15 two levels; below that the finding is informational. A quoted ``curl | bash`` under "Patterns to
    detect" (0.8 x 0.25 = 0.2) therefore becomes ``low``; the same line in an install step stays ``high``.

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from skillyard.scan.analyzers.markdown import INLINE_CODE
+from skillyard.scan.analyzers.task_runners import task_runner_recipes
 from skillyard.scan.analyzers.view import PS_LANGS, SHELL_LANGS, WINDOW, Fact, SkillView, Snippet
 from skillyard.scan.context import METADATA, SCRIPT, is_ci_workflow
 
@@ -184,6 +185,7 @@ def collect_snippets(view: SkillView) -> None:
     """Fill ``view.snippets`` (and ``meta.*`` facts for install metadata)."""
     _npm_hooks(view)
     _make_recipes(view)
+    task_runner_recipes(view, _NPM_HOOKS)
     _workflow_steps(view)
     _service_commands(view)
     for tf in view.files:

@@ -122,6 +122,12 @@ def html_comments(text: str) -> Iterator[tuple[int, str]]:
         pos = e + 3
 
 
+def in_inline_code(text: str, start: int) -> bool:
+    """Whether offset ``start`` sits inside an inline code span of its line (an odd number of backticks before it):
+    a comment shown as ``<!-- ... -->`` in prose is quoted, not hidden."""
+    return text.count("`", text.rfind("\n", 0, start) + 1, start) % 2 == 1
+
+
 # A fence or heading line: its newline, then the line (groups 1-2: fence token and info; 3-4: heading marks and
 # text). Starting with a literal newline (not ``^``) lets the regex engine jump from newline to newline instead of
 # trying every position; the first line of the body is tried with ``match``. One pass finds both kinds.

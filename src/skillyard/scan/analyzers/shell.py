@@ -20,6 +20,7 @@ import re
 
 from skillyard.scan.analyzers.hosts import URL
 from skillyard.scan.analyzers.shell_parse import Command, fallback_pipelines, logical_lines, parse_pipelines
+from skillyard.scan.analyzers.shell_vars import fed_secret
 from skillyard.scan.analyzers.view import Fact, SkillView, Snippet, fold
 
 INTERPRETERS = frozenset(
@@ -373,7 +374,7 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                         for cmd in _inline_js_commands(c):
                             view.snippets.append(Snippet(sn.file, line, cmd, sn.ctx, "node -e", depth=sn.depth + 1))
                     del args
-                if c.name in ("curl", "wget") and _uploads(c):
+                if c.name in ("curl", "wget") and (_uploads(c) or fed_secret(c, pl, pipelines)):
                     view.facts.append(
                         Fact(
                             "sh.upload",

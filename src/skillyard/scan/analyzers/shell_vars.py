@@ -13,6 +13,7 @@ import re
 
 from skillyard.scan.analyzers.hosts import URL
 from skillyard.scan.analyzers.secrets import secret_kind
+from skillyard.scan.analyzers.shell_parse import Command
 from skillyard.scan.analyzers.view import TextFile
 
 _ASSIGN = re.compile(r"^(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=(\S*)$")
@@ -61,3 +62,28 @@ def upload_target(tf: TextFile, line: int) -> tuple[str, bool]:
         if _PACK.search(earlier) and any(s in earlier for s in sent):
             secret = secret_kind(earlier) in ("credential", "store", "env_file")
     return url, secret
+
+
+_STDIN_DATA = frozenset({"@-", "-", "@/dev/stdin", "/dev/stdin"})
+_DATA_FLAGS = ("-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form", "-T", "--upload-file")
+
+
+def fed_secret(c: Command, pipeline: list[Command], pipelines: list[list[Command]]) -> bool:
+    """A curl/wget whose body is its stdin (``--data-binary @-``, ``-T -``) or a command substitution
+    (``-d "$(cat ~/.aws/credentials)"``), fed by a command naming a credential path (``tar czf - ~/.ssh |``)."""
+    body = ""
+    for i, w in enumerate(c.args[:-1]):
+        nxt = c.args[i + 1]
+        if w in _DATA_FLAGS:
+            val = nxt.split("=", 1)[-1] if w in ("-F", "--form") else nxt
+            if val in _STDIN_DATA:
+                body = "stdin"
+            elif "SUBST" in val or "$(" in val or "`" in val:
+                body = "subst"
+    if not body:
+        return False
+    if body == "stdin":
+        feeders = pipeline[: pipeline.index(c)] if c in pipeline else []
+    else:
+        feeders = [x for pl in pipelines for x in pl if x.substituted]
+    return any(secret_kind(" ".join(x.words)) in ("credential", "store", "env_file") for x in feeders)

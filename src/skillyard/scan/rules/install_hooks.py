@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class
+from skillyard.scan.analyzers.ps_payload import payload_does
 from skillyard.scan.analyzers.view import PS_LANGS, SkillView, TextFile
 from skillyard.scan.context import SCRIPT, Context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
@@ -236,11 +237,6 @@ def _download_run(view: SkillView) -> Iterator[Hit]:
 # -- SC022 ----------------------------------------------------------------------------------------------------
 
 _ENC_CMD = re.compile(r"-(?:e|ec|enc|encodedcommand)\b['\"]?\s*[,]?\s*['\"]?([A-Za-z0-9+/]{24,}={0,2})", re.IGNORECASE)
-_PS_BAD = re.compile(
-    r"\b(?:iex|Invoke-Expression|DownloadString|DownloadFile|DownloadData|Invoke-WebRequest|iwr|irm|Invoke-RestMethod"
-    r"|Net\.WebClient|Start-Process|FromBase64String|Add-MpPreference|Set-MpPreference|bitsadmin|certutil)\b",
-    re.IGNORECASE,
-)
 _SPLIT_NAME = re.compile(
     r"""(?:require|import|__import__|importlib\.import_module)\s*\(\s*(?P<q1>['"])(?P<a>[\w./-]*)(?P=q1)\s*\+\s*"""
     r"""(?P<q2>['"])(?P<b>[\w./-]*)(?P=q2)"""
@@ -297,15 +293,15 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
                 decoded = _decode_ps(m.group(1) if m.re is _ENC_CMD else _ps_var(tf.text, m.group(1)))
                 if not decoded:
                     continue
-                bad = _PS_BAD.search(decoded)
+                bad = payload_does(decoded)
                 hidden = re.search(r"-w(?:indowstyle)?['\"]?\s*[, ]\s*['\"]?hidden", row, re.IGNORECASE)
                 sev = Severity.CRITICAL if bad and hidden else Severity.HIGH if bad or hidden else Severity.MEDIUM
                 yield Hit(
                     "SC022",
                     tf.path,
                     n,
-                    f"runs a base64-encoded PowerShell command{' in a hidden window' if hidden else ''} that decodes "
-                    f"to: {snippet(decoded, 0, None, 100)}",
+                    f"runs a base64-encoded PowerShell command{' in a hidden window' if hidden else ''}"
+                    f"{' that ' + bad if bad else ''}; it decodes to: {snippet(decoded, 0, None, 100)}",
                     snippet(row, m.start(), m.end()),
                     tf.line_objs(n)[0].ctx if tf.line_objs(n) else None,
                     sev,

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.markdown import html_comments
+from skillyard.scan.analyzers.markdown import html_comments, in_inline_code
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.covert_orders import order_context
@@ -177,7 +177,7 @@ def _hidden_verdicts(view: SkillView) -> Iterator[Hit]:
             continue
         for start, inner in html_comments(tf.text):
             m = _rigged(inner)
-            if m is None or _TEACHING.search(inner):
+            if m is None or _TEACHING.search(inner) or in_inline_code(tf.text, start):
                 continue
             n = tf.text.count("\n", 0, start) + 1 + inner.count("\n", 0, m.start())
             yield Hit(

@@ -1,0 +1,141 @@
+"""Task-runner recipes as shell snippets: justfile recipes, Taskfile (go-task) ``cmds:``, ``package.json`` scripts
+and ``tox.ini`` ``commands =``.
+
+Like Makefile recipes (``collect._make_recipes``), these are shell the user runs by name (``just sync``, ``task
+build``, ``npm run dev``, ``tox``): a command in them runs as surely as one in a bundled script. Only files with
+the runner's own name are read, so the cost is nil for every other file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+from skillyard.scan.analyzers.view import SkillView, Snippet, TextFile
+from skillyard.scan.context import SCRIPT
+
+_JUSTFILE = re.compile(r"(?:^|/)(?:\.?justfile|[\w.-]+\.just)$")
+_TASKFILE = re.compile(r"(?:^|/)taskfile(?:\.dist)?\.ya?ml$")
+_JUST_HEADER = re.compile(r"^@?[A-Za-z_][\w-]*(?:\s[^:=]*)?:(?!=)")
+_JUST_VAR = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
+_TOX_COMMANDS = re.compile(r"^\s*commands(?:_pre|_post)?\s*=\s*(.*)$")
+
+
+def _add(view: SkillView, tf: TextFile, line: int, body: list[str], origin: str) -> None:
+    text = "\n".join(b for b in body if b.strip())
+    objs = tf.line_objs(line) if text.strip() else []
+    if objs:
+        ctx = SCRIPT if tf.role == "script" else objs[0].ctx  # a recipe runs: not a reference text
+        view.snippets.append(Snippet(tf.path, line, text, ctx, origin))
+
+
+def _just_line(row: str) -> str:
+    row = row.strip().lstrip("@-").lstrip()
+    return _JUST_VAR.sub(r"$\1", row)
+
+
+def _justfile(view: SkillView, tf: TextFile) -> None:
+    """Recipe bodies: the indented rows under a ``name args:`` header (shebang recipes in another language skipped)."""
+    start, body, inside = 0, list[str](), False
+    for n, row in enumerate([*tf.rows, ""], 1):
+        if row[:1] in (" ", "\t") and inside:
+            if not body and row.strip().startswith("#!") and not re.search(r"\b(?:ba|z|da)?sh\b", row):
+                inside = False  # ``#!/usr/bin/env python3`` recipe: not shell
+                continue
+            if row.strip() and not row.strip().startswith("#"):
+                start, body = start or n, [*body, _just_line(row)]
+            continue
+        if row.strip() and not row.startswith("#"):
+            if body:
+                _add(view, tf, start, body, "justfile")
+            start, body = 0, []
+            inside = _JUST_HEADER.match(row) is not None
+    if body:
+        _add(view, tf, start, body, "justfile")
+
+
+def _line_of(tf: TextFile, text: str, default: int) -> int:
+    first = next((x.strip() for x in text.split("\n") if x.strip()), "")
+    if first:
+        for n, row in enumerate(tf.rows, 1):
+            if first[:60] in row:
+                return n
+    return default
+
+
+def _task_cmds(task: Any) -> list[str]:
+    out: list[str] = []
+    if not isinstance(task, dict):
+        return [task] if isinstance(task, str) else []
+    for key in ("cmds", "cmd"):
+        items = task.get(key)
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, str):
+                out.append(item)
+            elif isinstance(item, dict) and isinstance(item.get("cmd"), str):
+                out.append(item["cmd"])
+    return out
+
+
+def _taskfile(view: SkillView, tf: TextFile) -> None:
+    try:
+        data = yaml.safe_load(tf.text)
+    except yaml.YAMLError:
+        return
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    if not isinstance(tasks, dict):
+        return
+    for task in tasks.values():
+        for cmd in _task_cmds(task):
+            _add(view, tf, _line_of(tf, cmd, 1), [cmd], "taskfile")
+
+
+def _package_scripts(view: SkillView, tf: TextFile, skip: tuple[str, ...]) -> None:
+    """Every ``scripts`` entry of a bundled ``package.json`` but the install hooks (collected on their own)."""
+    try:
+        data = json.loads(tf.text)
+    except ValueError:
+        return
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return
+    for name, cmd in scripts.items():
+        if name in skip or not isinstance(cmd, str) or not cmd.strip():
+            continue
+        line = next((i for i, r in enumerate(tf.rows, 1) if f'"{name}"' in r), 1)
+        _add(view, tf, line, [cmd], "manifest")
+
+
+def _tox(view: SkillView, tf: TextFile) -> None:
+    rows = tf.rows
+    for n, row in enumerate(rows, 1):
+        m = _TOX_COMMANDS.match(row)
+        if m is None:
+            continue
+        body = [m.group(1)]
+        for nxt in rows[n:]:
+            if not nxt[:1].isspace() or not nxt.strip():
+                break
+            body.append(nxt.strip())
+        _add(view, tf, n, body, "tox")
+
+
+def task_runner_recipes(view: SkillView, npm_hooks: tuple[str, ...]) -> None:
+    """Append the recipes of every task-runner file of the skill to ``view.snippets``."""
+    for tf in view.files:
+        if not tf.deep:
+            continue
+        low = tf.path.lower()
+        name = low.rsplit("/", 1)[-1]
+        if name == "package.json":
+            if '"scripts"' in tf.text:
+                _package_scripts(view, tf, npm_hooks)
+        elif _JUSTFILE.search(low):
+            _justfile(view, tf)
+        elif _TASKFILE.search(low):
+            _taskfile(view, tf)
+        elif name == "tox.ini" and "commands" in tf.text:
+            _tox(view, tf)

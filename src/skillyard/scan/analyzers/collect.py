@@ -59,7 +59,7 @@ def _walk(obj: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
 
 
 # npm runs these on ``npm install`` without being asked: a command in them runs as surely as one in a script.
-_NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare")
+_NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "prepack")
 
 
 def _npm_hooks(view: SkillView) -> None:

@@ -25,6 +25,7 @@ def _rules() -> tuple[Rule, ...]:
         install_hooks,
         integrity,
         multilingual,
+        output_orders,
         persistence,
         planted_output,
         privilege,
@@ -35,6 +36,7 @@ def _rules() -> tuple[Rule, ...]:
         secret_orders,
         shadowing,
         side_channels,
+        sql_exec,
         staged_exec,
         standing_orders,
         supply_chain,
@@ -42,10 +44,11 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *standing_orders.RULES,
+             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *standing_orders.RULES, *output_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES, *relayed_orders.RULES,
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES,
+             *sql_exec.RULES,
              *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES, *agent_instructions.RULES,
              *staged_exec.RULES,
              *supply_chain.RULES, *remote_imports.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,

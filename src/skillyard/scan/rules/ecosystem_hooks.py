@@ -122,8 +122,8 @@ def _hooks(view: SkillView) -> Iterator[Hit]:
 # -- SC025 ----------------------------------------------------------------------------------------------------
 
 _REG_FILES = re.compile(
-    r"(?:^|/)(?:[^/]*(?:npmrc|yarnrc|pip\.conf|pip\.ini|pypirc)[^/]*|bunfig\.toml|uv\.toml"
-    r"|(?:requirements|constraints)[\w.-]*\.(?:txt|in))$"
+    r"(?:^|/)(?:[^/]*(?:npmrc|yarnrc|pip\.conf|pip\.ini|pypirc)[^/]*|bunfig\.toml|uv\.toml|tox\.ini|setup\.cfg|pyproject\.toml"
+    r"|poetry\.toml|pdm\.toml|(?:requirements|constraints)[\w.-]*\.(?:txt|in))$"
 )
 _REG_KEYS = ("registry", "index-url", "index_url", "npmregistryserver", "--index", "-i http")
 register_keywords(_REG_KEYS)
@@ -140,7 +140,7 @@ _OFFICIAL = (
     "pypi.mirrors.ustc.edu.cn", "registry.npm.taobao.org",
 )  # fmt: skip
 _IMITATES = re.compile(r"pypi|pythonhosted|npmjs|yarnpkg|rubygems|crates|nuget|registry")
-_NO_TLS = re.compile(r"strict-ssl\s*=\s*false|--trusted-host\b|enableStrictSsl\s*:\s*false|trusted-host\s*=",
+_NO_TLS = re.compile(r"strict-ssl\s*=\s*false|--trusted-host\b|enableStrictSsl\s*:\s*false|trusted[-_]host\s*=",
                      re.IGNORECASE)  # fmt: skip
 
 

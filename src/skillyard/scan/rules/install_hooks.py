@@ -23,11 +23,12 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class
+from skillyard.scan.analyzers.hosts import URL, host_class, host_of
 from skillyard.scan.analyzers.ps_payload import payload_does
 from skillyard.scan.analyzers.view import PS_LANGS, SkillView, TextFile
 from skillyard.scan.context import SCRIPT, Context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+from skillyard.scan.rules.npm_inline import inline_fetch_eval
 
 # -- SC020 ----------------------------------------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ _DOWNLOAD_TO = re.compile(
 _PY_NET = re.compile(r"\b(?:urlopen|urlretrieve|requests\.get|httpx\.get|urllib3|http\.client)\b")
 _PY_RUN = re.compile(r"\b(?:exec|eval)\s*\(|\bcompile\s*\(|\bos\.system\s*\(|\bsubprocess\.\w+\s*\(|\bPopen\s*\(")
 _CMDCLASS = re.compile(r"\bcmdclass\b|\bclass\s+\w+\s*\(\s*(?:install|develop|egg_info|build_py|sdist)\b")
-_LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "prepublish")
+_LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "prepublish", "prepack")
 _RUN_FILE = re.compile(r"\b(?:node|python3?|sh|bash)\s+(?:\./)?([\w./-]+\.(?:js|cjs|mjs|py|sh))\b")
 
 
@@ -152,6 +153,12 @@ def _npm_hooks(view: SkillView, tf: TextFile) -> Iterator[Hit]:
             sev = _host_severity(url if url.startswith("http") else "http://" + url)
             if sev is not None:
                 yield Hit("SC020", tf.path, n, f"npm {name} hook fetches code and runs it", snippet(cmd), SCRIPT, sev)
+            continue
+        inline = inline_fetch_eval(cmd)
+        if inline is not None and (sev := _host_severity(inline[1] or "http://unknown.invalid")) is not None:
+            where = host_of(inline[1]) or "a computed URL"
+            why = f"npm {name} hook runs inline JS that fetches code from {where} and evaluates it"
+            yield Hit("SC020", tf.path, n, why, snippet(cmd), SCRIPT, sev)
             continue
         for target in _RUN_FILE.findall(cmd):
             script = view.file(base + target.removeprefix("./"))

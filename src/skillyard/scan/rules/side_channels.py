@@ -182,7 +182,7 @@ _OFFICIAL_SCOPES = (
     "modelcontextprotocol", "anthropic-ai", "anthropics", "openai", "github", "microsoft", "playwright", "upstash",
     "supabase", "stripe", "cloudflare", "notionhq", "vercel", "browserbasehq", "sentry", "atlassian", "heroku",
 )  # fmt: skip
-_SCOPE = re.compile(r"""["'\s](@[a-z0-9][\w.-]*)/[\w.-]+""")
+_SCOPE = re.compile(r"""["'\s](@[a-zA-Z0-9][\w.-]*)/[\w.-]+""")
 # a package or script URL among a bundled config's server arguments (``npx -y https://host/pkg.tgz``,
 # ``uvx --from git+https://...``)
 _ARG_URL = re.compile(
@@ -223,6 +223,21 @@ _KNOWN_SET = frozenset(_KNOWN_SERVERS)
 _PKG_ARG = re.compile(r"""["']((?:@[a-z0-9][\w.-]*/)?[\w.-]*(?:mcp|server)[\w.-]*)(?:@[\w.^~-]+)?["']""")
 
 
+_CONFUSABLES = (("rn", "m"), ("vv", "w"), ("I", "l"), ("1", "l"), ("0", "o"), ("5", "s"))
+
+
+def _homoglyph(scope: str) -> str | None:
+    """The official scope ``scope`` spells with confusable characters (``@modelcontextprotocoI`` with a capital
+    I, ``@rnodelcontextprotocol``): npm names are lower-case, so these are made to be read as the original."""
+    s = scope.lstrip("@")
+    if s.lower() in _OFFICIAL_SCOPES:
+        return s.lower() if s != s.lower() else None
+    for a, b in _CONFUSABLES:
+        s = s.replace(a, b)
+    s = s.lower()
+    return s if s in _OFFICIAL_SCOPES else None
+
+
 def _misspelt_server(pkg: str) -> str | None:
     """The well-known MCP server package ``pkg`` misspells (one or two edits), if any."""
     if pkg in _KNOWN_SET or len(pkg) < 10:
@@ -242,6 +257,18 @@ def _mcp_config(view: SkillView) -> Iterator[Hit]:
             continue
         for n, row in enumerate(tf.rows, 1):
             for m in _SCOPE.finditer(row):
+                glyph = _homoglyph(m.group(1))
+                if glyph is not None:
+                    yield Hit(
+                        "SC023",
+                        tf.path,
+                        n,
+                        f"MCP server package in scope {m.group(1)}, spelt with look-alike characters to read as "
+                        f"@{glyph}",
+                        snippet(row, m.start(), m.end()),
+                        SCRIPT if tf.role != "skill_md" else None,
+                    )
+                    continue
                 official = _lookalike(m.group(1))
                 if official is not None:
                     yield Hit(

@@ -122,6 +122,8 @@ def file_role(path: str) -> str:
     low = path.lower()
     if path == "SKILL.md":
         return "skill_md"
+    if low.rsplit("/", 1)[-1] == "conftest.py":  # pytest imports it (and runs its hooks) on every test run
+        return "script"
     if _TEST_PARTS.search(low):
         return "test"
     if is_dependency_manifest(low):

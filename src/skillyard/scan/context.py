@@ -122,6 +122,10 @@ def file_role(path: str) -> str:
     low = path.lower()
     if path == "SKILL.md":
         return "skill_md"
+    # code that runs whenever the project is tested or built: pytest imports conftest.py on every run, cargo
+    # compiles and runs build.rs on every build (also from a template folder the skill copies)
+    if low.rsplit("/", 1)[-1] in ("conftest.py", "build.rs"):
+        return "script"
     if _TEST_PARTS.search(low):
         return "test"
     if is_dependency_manifest(low):

@@ -35,6 +35,8 @@ NET_SINKS = frozenset(
         "socket.gethostbyname",
         "gethostbyname",
         "gethostbyname_ex",
+        "socket.gethostbyname_ex",
+        "socket.getaddrinfo",
         "getaddrinfo",
         "dns.resolver.resolve",
         "dns.resolver.query",

@@ -438,6 +438,7 @@ def _rows_maker(
 def build_view(skill: Skill, options: ScanOptions) -> SkillView:
     """Classify every file of ``skill`` and split text files into context-annotated lines."""
     from skillyard.scan.analyzers.binary import classify_binary
+    from skillyard.scan.analyzers.notebook import notebook_source
 
     view = SkillView(skill=skill, options=options)
     claim = f"{skill.name} {skill.description}"
@@ -460,6 +461,8 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
             view.unanalysable.append(Unanalysable(f.path, "encoding", "not valid UTF-8; matched as latin-1 text only"))
         role = file_role(f.path)
         lang = detect_lang(f.path, text)
+        if f.path.lower().endswith(".ipynb") and (nb := notebook_source(text)) is not None:
+            text, role, lang = nb, "script", "python"  # code cells run when the notebook is run
         deep = len(f.data) <= options.max_file_bytes
         if not deep:
             view.unanalysable.append(

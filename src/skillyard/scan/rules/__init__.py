@@ -14,6 +14,7 @@ def _rules() -> tuple[Rule, ...]:
         autorun_hooks,
         clipboard,
         cloud_leaks,
+        command_shadowing,
         covert_orders,
         deception,
         dependency_confusion,
@@ -52,7 +53,7 @@ def _rules() -> tuple[Rule, ...]:
              *privilege.RULES, *persistence.RULES, *implants.RULES, *autorun_hooks.RULES, *agent_instructions.RULES,
              *staged_exec.RULES,
              *supply_chain.RULES, *remote_imports.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
-             *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
+             *command_shadowing.RULES, *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:  # pragma: no cover - guarded by tests

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers.line_context import DOC_STRONG
 from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.context import base_context
 from skillyard.scan.rules.base import Family, Hit, Rule, line_rule
 from skillyard.scan.rules.deception import addressed
 
@@ -47,6 +50,12 @@ _ZH_RULES = (
 
 # not after a prohibition: "不要忽略系统提示" (do not ignore the system prompt) is the opposite order
 _ZH_NOT = r"(?<!不要)(?<!不能)(?<!不得)(?<!不可)(?<!切勿)(?<!请勿)(?<!别)(?<!勿)(?<!禁止)"
+
+# "the user has already agreed (in writing, at install time) ... no need to ask again" -- not "if the user has agreed"
+_ZH_ASKED = (
+    r"(?<!如果)(?<!若)(?<!假如)(?<!一旦)(?<!当)用户已(?:经)?[^。\n]{0,16}(?:同意|批准|授权|确认|许可)[^。\n]{0,30}"
+    r"(?:无需|不必|不用|不要|无须)(?:再次|再|重新)?(?:询问|确认|征求|请示|提示)"
+)
 
 # concept -> (literal gate, regex) per language. A phrase names the user/system (or the skill's own folder) so that
 # an honest sentence about priorities, safety settings or reinstalling a tool does not match.
@@ -186,6 +195,10 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         # confirmations treated as already approved
         *((v, r"(?:确认|授权|批准)(?:请求|提示|对话框|弹窗)?[^。\n]{0,10}" + v + r"(?:已经?|已被)?由?(?:用户)?"
               r"(?:批准|同意|确认|授权|通过)") for v in ("视为", "当作", "当成", "默认为", "视作")),
+        # kept out of the reply, and "the user already agreed, do not ask again"
+        ("中", r"(?:不要|切勿|不得|别|无需|不必|不用)在(?:回复|回答|答复|输出|对话|总结)中"
+               r"(?:提及|提到|提起|说明|透露|报告)"),
+        ("用户已", _ZH_ASKED),
     ),
     "ja": (
         ("優先", r"(?:本|この)(?:スキル|指示|ルール|セクション)[^。\n]{0,10}[はが][^。\n]{0,20}"
@@ -193,6 +206,22 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("ユーザー", r"ユーザー(?:に|には)(?:この(?:こと|指示|セクション)を|これを)?"
                      r"(?:言わない|伝えない|知らせない|教えない|話さない|明かさない|見せない)(?:で|こと)"),
         ("無視", r"(?:以前|前|上記|すべて|全て|システム)の(?:指示|命令|ルール|プロンプト)を無視"),
+        # "no need to confirm with or report to the user"
+        ("ユーザー", r"ユーザー(?:への|に対する|に)(?:確認|報告|通知|説明)(?:や|・|、|も)?(?:確認|報告|通知|説明)?"
+                     r"(?:は|も)?(?:不要|いりません|必要ありません|しないで|しないこと)"),
+    ),
+    "ko": (
+        # hide from the user
+        *((g, r"사용자(?:에게|한테)\s*(?:이\s*(?:사실|단계|블록|내용)을\s*)?(?:알리지|말하지|보고하지|언급하지|보여주지"
+              r"|공개하지)\s*(?:마|않)") for g in ("알리지", "말하지", "보고하지", "언급하지", "보여주지", "공개하지")),
+        ("필요", r"사용자(?:에게|한테)[^.\n]{0,30}(?:알릴|보고할|말할|언급할)\s*필요(?:가|는)?\s*없"),
+        # the user already agreed, do not ask again
+        ("사용자", r"사용자(?:가|는)\s*(?:이미|사전에)\s*(?:승인|동의|허락|허용)[^.\n]{0,40}"
+                   r"(?:묻지|확인하지|물어보지)\s*(?:마|않)"),
+        # priority over the user / system, ignore previous instructions
+        ("우선", r"(?:이|본)\s*(?:스킬|지침|규칙)[^.\n]{0,20}(?:사용자|시스템|CLAUDE\.md|AGENTS\.md)[^.\n]{0,20}"
+                 r"보다\s*우선"),
+        ("무시", r"(?:이전|앞의|모든|시스템)\s*(?:지시|지침|명령|규칙|프롬프트)(?:사항)?(?:을|를)?\s*무시"),
     ),
     "ru": (
         ("приоритет", r"\b(?:имеют|имеет)\s+приоритет\s+над\s+(?:любыми\s+|всеми\s+)?(?:инструкциями\s+|указаниями\s+"
@@ -200,6 +229,12 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("пользовател", r"\b(?:никогда\s+)?не\s+(?:говори|сообщай|рассказывай|показывай|упоминай)(?:те)?\s+"
                         r"(?:об\s+этом\s+|этого\s+|это\s+|ничего\s+)?пользователю"),
         ("игнорир", r"\bигнорируй(?:те)?\s+(?:все\s+)?(?:предыдущие|прежние|системные)\s+(?:инструкции|указания)"),
+        # "do not mention this step in the reply", "the user agreed at install, no need to ask again"
+        ("упоминай", r"\bне\s+упоминай(?:те)?\s+(?:этот|эту|это|эти|об\s+этом)\s*(?:шаг|раздел|блок|пункт|команд\w*"
+                     r"|действи\w*)?\s+(?:в\s+(?:ответе|ответах|отчёте|отчете|сообщени\w*)|пользователю)"),
+        ("пользователь", r"\bпользователь\s+(?:уже\s+)?(?:согласил(?:ся|ась)|одобрил|разрешил|подтвердил)\b[^.\n]{0,80}"
+                         r"\b(?:спрашивать|переспрашивать|уточнять|подтверждать)\s+(?:повторно\s+|снова\s+|ещё\s+раз\s+"
+                         r"|еще\s+раз\s+)?не\s+(?:нужно|надо|требуется|нужно)"),
     ),
 }  # fmt: skip
 
@@ -239,9 +274,21 @@ _CHECKS.insert(
 )
 
 
+# An inline code span is a command, not discussion: `env | grep -i key` on the line before an order does not make
+# the order documentation ("follows a line that discusses a threat").
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_AFTER_THREAT = "follows a line that discusses a threat"
+
+
 def _foreign(view: SkillView) -> Iterator[Hit]:
     for check in _CHECKS:
-        yield from check(view)
+        for h in check(view):
+            tf = view.file(h.file)
+            if h.context is not None and h.context.reason == _AFTER_THREAT and tf is not None and h.line >= 2:
+                prev = _CODE_SPAN.sub(" ", tf.raw_rows[h.line - 2])
+                if not DOC_STRONG.search(prev):
+                    h = replace(h, context=base_context(tf.role))
+            yield h
 
 
 RULES = [
@@ -252,7 +299,7 @@ RULES = [
         Severity.HIGH,
         0.8,
         "The same orders the English rules look for, written in Spanish, French, Portuguese, Italian, German, "
-        "Chinese, Japanese or Russian: "
+        "Chinese, Japanese, Korean or Russian: "
         "the skill claims priority over the user and the system, hides itself or its actions from the user, "
         "refuses to be disabled, declares safety checks switched off, or silently reinstalls itself.",
         "Remove the order. A skill's instructions must be ones the user may see and may switch off, in any language.",

@@ -236,9 +236,30 @@ def planted_instructions(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+# Configs whose fields are shell run by the tool without a further step: a VS Code task run when the folder opens,
+# a pre-commit 'local' hook (its entry runs on every commit), a dev container's lifecycle commands.
+_AUTO_TASK = re.compile(r"[\"']runOn[\"']\s*:\s*[\"']folderOpen", re.IGNORECASE)
+_LOCAL_HOOK = re.compile(r"^\s*-?\s*repo\s*:\s*[\"']?local\b", re.MULTILINE)
+_LIFECYCLE = re.compile(r"[\"'](?:initialize|onCreate|updateContent|postCreate|postStart|postAttach)Command[\"']\s*:")
+
+
+def runs_by_tool(path: str, text: str) -> bool:
+    """A tool config whose commands run on their own (folder open, commit, container creation)."""
+    low = path.lower()
+    name = low.rsplit("/", 1)[-1]
+    if name == "tasks.json":
+        return "folderopen" in text.lower() and _AUTO_TASK.search(text) is not None
+    if name in (".pre-commit-config.yaml", ".pre-commit-config.yml", ".pre-commit-hooks.yaml"):
+        return "entry" in text and (name.endswith("hooks.yaml") or _LOCAL_HOOK.search(text) is not None)
+    if name in ("devcontainer.json", ".devcontainer.json"):
+        return "Command" in text and _LIFECYCLE.search(text) is not None
+    return False
+
+
 def runs_as_config(path: str, text: str, installed: frozenset[str]) -> bool:
-    """This data file is configuration that runs: a CI workflow, or a file SKILL.md has the agent install."""
-    return path in installed or is_ci_workflow(path, text)
+    """This data file is configuration that runs: a CI workflow, a tool config whose commands run on their own, or a
+    file SKILL.md has the agent install."""
+    return path in installed or is_ci_workflow(path, text) or runs_by_tool(path, text)
 
 
 # A data file, example or fixture that SKILL.md tells the agent to take as its instructions or binding settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
@@ -13,6 +14,7 @@ from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, hit_at, line_rule
 from skillyard.scan.rules.dump_upload import dump_upload, lookalike
 from skillyard.scan.rules.signals import egress, sensitive_reads
+from skillyard.scan.rules.token_send import token_sends
 
 F = Family.DATA_EXFILTRATION
 
@@ -468,7 +470,7 @@ RULES = [
         "A skill that both reads credentials/stores/env and sends data to an undeclared host has everything an "
         "exfiltration needs.",
         "Separate the concerns, remove secret access, or send only to the declared service.",
-        _chain,
+        lambda v: chain(_chain(v), token_sends(v)),
         mitre="T1041",
     ),
     Rule(

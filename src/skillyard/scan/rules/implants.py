@@ -189,6 +189,8 @@ def _password_trap(view: SkillView) -> Iterator[Hit]:
                 if m is None or not _PW_WORD.search(row):
                     continue
                 uses = "sudo -S" in tf.text or bool(_SEND.search(tf.text))
+                # outside scripts the line's own context decides: an indicator table or YARA string is documentation
+                ctx = SCRIPT if tf.role == "script" else next((ln.ctx for ln in tf.line_objs(n)), None)
                 yield Hit(
                     "PE022",
                     tf.path,
@@ -196,7 +198,7 @@ def _password_trap(view: SkillView) -> Iterator[Hit]:
                     "shows a home-made password dialog"
                     + (" and feeds the answer to sudo or the network" if uses else ""),
                     snippet(row, m.start(), m.end()),
-                    SCRIPT if tf.role == "script" else None,
+                    ctx,
                     Severity.HIGH if uses else Severity.MEDIUM,
                 )
                 break

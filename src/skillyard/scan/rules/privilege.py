@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from skillyard.model import Severity
@@ -12,6 +13,7 @@ from skillyard.scan.context import documentation
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.persistence import git_hooks, scripted_orders, upgrade_persistence
 from skillyard.scan.rules.revshell_context import revshell
+from skillyard.scan.rules.setuid_shell import setuid_shells
 
 F = Family.PRIVILEGE_ESCALATION
 CODE = frozenset({"code"})
@@ -347,6 +349,15 @@ def _scoped(inner: Check) -> Check:
     return check
 
 
+_PE002 = _scoped(
+    line_rule(
+        "PE002",
+        _ROOT,
+        "grants lasting root privileges",
+        keywords=("sudoers", "nopasswd", "chmod", "sudo", "setcap", "usermod", "chown", "/etc/"),
+    )
+)
+
 RULES = [
     Rule(
         "PE001",
@@ -369,14 +380,7 @@ RULES = [
         0.75,
         "Editing sudoers, NOPASSWD, setuid bits and capability grants create lasting root access.",
         "Remove the privilege change.",
-        _scoped(
-            line_rule(
-                "PE002",
-                _ROOT,
-                "grants lasting root privileges",
-                keywords=("sudoers", "nopasswd", "chmod", "sudo", "setcap", "usermod", "chown", "/etc/"),
-            )
-        ),
+        lambda v: chain(_PE002(v), setuid_shells(v)),
         mitre="T1548.001",
     ),
     Rule(

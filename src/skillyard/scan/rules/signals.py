@@ -270,6 +270,33 @@ def sensitive_reads(view: SkillView) -> list[Signal]:
     return list(out)
 
 
+# A backup/sync skill copying to the bucket the user names (``s3://$BACKUP_BUCKET``, ``gs://${DEST}``) sends to the
+# user's own storage, not to an attacker - unless a script pins that variable to a literal bucket.
+_BUCKET_CMD = re.compile(r"\b(?:aws\s+s3|gsutil|rclone|azcopy|az\s+storage)\b", re.IGNORECASE)
+_BUCKET_URI = re.compile(r"\b(?:s3|gs|az|r2|b2)://([^\s\"'`]*)", re.IGNORECASE)
+_BUCKET_VAR = re.compile(r"\$\{?(\w+)")
+_BACKUP_CLAIM = re.compile(r"\b(?:backups?|back\s+up|sync|mirror|archiv\w*|snapshots?)\b", re.IGNORECASE)
+
+
+def _own_bucket(view: SkillView, text: str, claim: str) -> bool:
+    if not _BUCKET_CMD.search(text) or not _BACKUP_CLAIM.search(claim) or URL.search(text):
+        return False
+    names: list[str] = []
+    for m in _BUCKET_URI.finditer(text):
+        v = _BUCKET_VAR.match(m.group(1))
+        if v is None or re.match(r"\$\{\w+:?[-=]", m.group(1)):
+            return False
+        names.append(v.group(1))
+    if not names:
+        return False
+    for tf in view.files:
+        if tf.role == "script":
+            for name in names:
+                if re.search(rf"^\s*(?:export\s+)?{name}=[\"']?[\w.-]|\{{{name}:?[-=][\w.]", tf.text, re.MULTILINE):
+                    return False
+    return True
+
+
 def egress(view: SkillView) -> list[Signal]:
     """Outbound transmission to hosts that are not local/trusted or declared by the skill."""
     cached = view.cache.get("egress")
@@ -295,6 +322,7 @@ def egress(view: SkillView) -> list[Signal]:
                 continue
             # Sending to the vendor the skill names is expected, except when what is sent is a credential file.
             declared = urls and all(vendor_declared(u, claim) for u in urls) and not _DATA_URL.search(ln.text)
+            declared = declared or _own_bucket(view, ln.text, claim)
             kind = "egress_declared" if declared else "egress"
             out.append(Signal(kind, ln, tf.path, ln.lineno, ln.text.strip()[:200], ln.ctx.kind in ACTIVE))
     view.cache["egress"] = out

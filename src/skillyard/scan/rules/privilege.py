@@ -28,6 +28,7 @@ _BYPASS = re.compile(
     r"|\bbypassPermissions\b|approval[_-]policy\s*[=:]\s*[\"']?never|sandbox[_-]mode\s*[=:]\s*[\"']?danger-full-access"
     r"|--permission-mode\s+bypassPermissions|\bdisable\s+(?:the\s+)?(?:sandbox|approvals?|permission\s+(?:checks?|prompts?)"
     r"|safety\s+(?:checks?|filters?)|guardrails)\b|\bauto[- ]?approve\s+(?:all|every|any)\b"
+    r"|\bpre-?approved\s+(?:all|every|any)\s+(?:shell\s+)?(?:commands?|tool\s+calls?)\b"
     r"|[\"']Bash\(\*\)[\"']|\bskip\s+(?:all\s+)?(?:permission|approval)\s+(?:prompts?|checks?)"
     r"|\bdangerously\w*Permissions[\"']?\s*[=:]\s*true\b|\bsandbox[\"']?\s*[=:]\s*\{\s*[\"']?enabled[\"']?\s*[=:]\s*false\b"
     # VS Code agent mode approving every tool, Gemini CLI approval mode, Amazon Q trusting every tool
@@ -50,6 +51,9 @@ _MEMORY_WRITE = re.compile(
     # "append the line '...' to AGENTS.md" (the quoted text between verb and file)
     r"|\b(?:append|add|write|insert|save)\w*\s+(?:the\s+)?(?:line|rule|text|sentence|note)\s+[\"'“‘][^\n]{0,200}[\"'”’]"
     r"\s+(?:to|into|in)\s+(?:your\s+|the\s+)?[`\"']?(?:~/)?(?:[\w.-]+/)*(?:" + _AGENT_FILES + ")"
+    # "open ~/.claude/CLAUDE.md (create it if missing) and append the block below"
+    r"|\b(?:open|edit)\s+[`\"']?(?:~/)?(?:[\w.-]+/)*(?:" + _AGENT_FILES + r")[`\"']?[^\n]{0,60}?\band\s+"
+    r"(?:append|add|write|insert|paste)\b"
     # "ensure the project's CLAUDE.md contains this block", "make sure AGENTS.md has these lines"
     r"|\b(?:ensure|make\s+sure|check)\s+(?:that\s+)?(?:the\s+|your\s+)?(?:\w+'s\s+)?[`\"']?(?:~/)?(?:[\w.-]+/)*(?:"
     + _AGENT_FILES

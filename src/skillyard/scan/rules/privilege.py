@@ -28,7 +28,6 @@ _BYPASS = re.compile(
     r"|\bbypassPermissions\b|approval[_-]policy\s*[=:]\s*[\"']?never|sandbox[_-]mode\s*[=:]\s*[\"']?danger-full-access"
     r"|--permission-mode\s+bypassPermissions|\bdisable\s+(?:the\s+)?(?:sandbox|approvals?|permission\s+(?:checks?|prompts?)"
     r"|safety\s+(?:checks?|filters?)|guardrails)\b|\bauto[- ]?approve\s+(?:all|every|any)\b"
-    r"|\bpre-?approved\s+(?:all|every|any)\s+(?:shell\s+)?(?:commands?|tool\s+calls?)\b"
     r"|[\"']Bash\(\*\)[\"']|\bskip\s+(?:all\s+)?(?:permission|approval)\s+(?:prompts?|checks?)"
     r"|\bdangerously\w*Permissions[\"']?\s*[=:]\s*true\b|\bsandbox[\"']?\s*[=:]\s*\{\s*[\"']?enabled[\"']?\s*[=:]\s*false\b"
     # VS Code agent mode approving every tool, Gemini CLI approval mode, Amazon Q trusting every tool
@@ -318,7 +317,8 @@ def _explained(inner: Check) -> Check:
 # the skill-level combination with a persistence hook or concealment makes it high.
 _PROSE_BYPASS = re.compile(
     r"\b(?:safety\s+)?confirmations?\s+(?:prompts?\s+)?(?:are|is|have\s+been)\s+(?:now\s+)?(?:disabled|turned\s+off|off)\b"
-    r"|\bnever\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:permission|confirmation|approval)\b",
+    r"|\bnever\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:permission|confirmation|approval)\b"
+    r"|\bpre-?approved\s+(?:all|every|any)\s+(?:shell\s+)?(?:commands?|tool\s+calls?)\b",
     re.IGNORECASE,
 )
 
@@ -328,8 +328,8 @@ def _with_prose_bypass(inner: Check) -> Check:
         "PE003",
         _PROSE_BYPASS,
         "tells the agent its confirmations are off",
-        keywords=("confirmation", "never ask"),
-        kinds=frozenset({"prose"}),
+        keywords=("confirmation", "never ask", "approved"),
+        kinds=frozenset({"prose", "comment"}),
     )
 
     def check(view: SkillView) -> Iterator[Hit]:

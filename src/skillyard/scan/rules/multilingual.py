@@ -84,6 +84,9 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("silenciosamente", r"\b(?:falta|no\s+existe|se\s+elimina|es\s+eliminad[oa])\b[^\n]{0,80}\bsilenciosamente\b"),
     ),
     "fr": (
+        # "sans demander de confirmation ni le mentionner" (no asking, no telling; "sans" may end the line before)
+        ("mentionner", r"(?:\bsans\s+)?\bdemander\s+(?:de\s+|la\s+|sa\s+)?confirmation\s*,?\s+"
+                       r"ni\s+(?:le\s+|la\s+|les\s+|l'|en\s+)?(?:mentionner|signaler)\b"),
         ("priment", r"\bpriment\s+sur\s+(?:toute?s?\s+|les\s+)?(?:instructions?\s+|consignes?\s+"
                  r"|demandes?\s+|messages?\s+)?(?:de\s+|du\s+|d['’])?" + _USER["fr"]),
         ("priorité", r"\bont\s+(?:la\s+)?priorité\s+sur\s+(?:toute?s?\s+|les\s+)?(?:instructions?\s+|consignes?\s+"
@@ -158,6 +161,9 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
           for g in ("nutzer", "anwender")),
         ("bestätigung", r"\b(?:betrachte|behandle|werte)\s+(?:alle|jede)\s+\w*bestätigung\w*\s+als\s+(?:bereits\s+"
                         r"|schon\s+)?(?:genehmigt|bestätigt|erteilt|freigegeben)"),
+        # consent claimed for the user, then no asking and no mention: "bereits zugestimmt; nicht erneut nachfragen"
+        ("zugestimmt", r"\b(?:bereits|schon)\s+zugestimmt\b[^.\n]{0,20}[;,:]\s*(?:also\s+)?nicht\s+(?:erneut|nochmals"
+                       r"|noch\s+einmal)\s+(?:nach)?fragen\b"),
         ("fehlt", r"\bfehlt\b[^\n]{0,60}\b(?:still|heimlich|unbemerkt|stillschweigend)\b[^\n]{0,80}"
                   r"\b(?:neu|erneut|wieder)\b"),
     ),

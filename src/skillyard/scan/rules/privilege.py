@@ -52,6 +52,9 @@ _MEMORY_WRITE = re.compile(
     # "append the line '...' to AGENTS.md" (the quoted text between verb and file)
     r"|\b(?:append|add|write|insert|save)\w*\s+(?:the\s+)?(?:line|rule|text|sentence|note)\s+[\"'“‘][^\n]{0,200}[\"'”’]"
     r"\s+(?:to|into|in)\s+(?:your\s+|the\s+)?[`\"']?(?:~/)?(?:[\w.-]+/)*(?:" + _AGENT_FILES + ")"
+    # "open ~/.claude/CLAUDE.md (create it if missing) and append the block below"
+    r"|\b(?:open|edit)\s+[`\"']?(?:~/)?(?:[\w.-]+/)*(?:" + _AGENT_FILES + r")[`\"']?[^\n]{0,60}?\band\s+"
+    r"(?:append|add|write|insert|paste)\b"
     # "ensure the project's CLAUDE.md contains this block", "make sure AGENTS.md has these lines"
     r"|\b(?:ensure|make\s+sure|check)\s+(?:that\s+)?(?:the\s+|your\s+)?(?:\w+'s\s+)?[`\"']?(?:~/)?(?:[\w.-]+/)*(?:"
     + _AGENT_FILES
@@ -316,7 +319,8 @@ def _explained(inner: Check) -> Check:
 # the skill-level combination with a persistence hook or concealment makes it high.
 _PROSE_BYPASS = re.compile(
     r"\b(?:safety\s+)?confirmations?\s+(?:prompts?\s+)?(?:are|is|have\s+been)\s+(?:now\s+)?(?:disabled|turned\s+off|off)\b"
-    r"|\bnever\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:permission|confirmation|approval)\b",
+    r"|\bnever\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:permission|confirmation|approval)\b"
+    r"|\bpre-?approved\s+(?:all|every|any)\s+(?:shell\s+)?(?:commands?|tool\s+calls?)\b",
     re.IGNORECASE,
 )
 
@@ -326,8 +330,8 @@ def _with_prose_bypass(inner: Check) -> Check:
         "PE003",
         _PROSE_BYPASS,
         "tells the agent its confirmations are off",
-        keywords=("confirmation", "never ask"),
-        kinds=frozenset({"prose"}),
+        keywords=("confirmation", "never ask", "approved"),
+        kinds=frozenset({"prose", "comment"}),
     )
 
     def check(view: SkillView) -> Iterator[Hit]:

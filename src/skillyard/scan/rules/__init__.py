@@ -45,7 +45,8 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *standing_orders.RULES, *output_orders.RULES,
+             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *standing_orders.RULES,
+             *output_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES, *relayed_orders.RULES,
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES,

@@ -20,6 +20,7 @@ from skillyard.scan.analyzers.keywords import NEWEST, REGISTERED, SETS, VERSION,
 from skillyard.scan.analyzers.keywords import register_keywords as register_keywords
 from skillyard.scan.analyzers.line_context import code_context, markdown_context
 from skillyard.scan.analyzers.markdown import MdIndex
+from skillyard.scan.analyzers.notebook import notebook_source
 from skillyard.scan.context import (
     SECURITY_TOPIC,
     TEST,
@@ -438,7 +439,6 @@ def _rows_maker(
 def build_view(skill: Skill, options: ScanOptions) -> SkillView:
     """Classify every file of ``skill`` and split text files into context-annotated lines."""
     from skillyard.scan.analyzers.binary import classify_binary
-    from skillyard.scan.analyzers.notebook import notebook_source
 
     view = SkillView(skill=skill, options=options)
     claim = f"{skill.name} {skill.description}"

@@ -9,9 +9,9 @@ from typing import Any
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
-from skillyard.scan.context import documentation
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.persistence import git_hooks, scripted_orders, upgrade_persistence
+from skillyard.scan.rules.privilege_wrappers import explained, scoped, with_prose_bypass
 from skillyard.scan.rules.revshell_context import revshell
 from skillyard.scan.rules.setuid_shell import setuid_shells
 
@@ -293,67 +293,7 @@ def _subagent(inner: Check) -> Check:
 
 # A markdown mention answered with a refusal in the next lines ("if the user asks about bypassPermissions, explain
 # the risk ... Do not enable it yourself") discusses the setting; it does not turn it on.
-_EXPLAINED = re.compile(
-    r"\b(?:do\s+not|don'?t|never)\s+(?:enable|turn\s+on|switch\s+on|set|activate)\s+(?:it|this|that|them)\b"
-    r"|\bonly\s+(?:be\s+)?used\s+(?:inside|in|within)\s+(?:a\s+)?(?:disposable|throwaway|isolated|sandboxed)\b",
-    re.IGNORECASE,
-)
-
-
-def _explained(inner: Check) -> Check:
-    def check(view: SkillView) -> Iterator[Hit]:
-        for h in inner(view):
-            tf = view.file(h.file)
-            if tf is not None and tf.lang == "markdown" and 1 <= h.line <= len(tf.rows):
-                after = " ".join(tf.rows[h.line - 1 : h.line + 3])
-                if _EXPLAINED.search(after):
-                    yield Hit(h.rule, h.file, h.line, h.message + " (explained, and the skill says not to enable it)",
-                              h.evidence, documentation("explains the setting and refuses to enable it"))  # fmt: skip
-                    continue
-            yield h
-
-    return check
-
-
-# Prose telling the agent its confirmations are off: medium alone (autonomous-mode skills say similar things);
-# the skill-level combination with a persistence hook or concealment makes it high.
-_PROSE_BYPASS = re.compile(
-    r"\b(?:safety\s+)?confirmations?\s+(?:prompts?\s+)?(?:are|is|have\s+been)\s+(?:now\s+)?(?:disabled|turned\s+off|off)\b"
-    r"|\bnever\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:permission|confirmation|approval)\b"
-    r"|\bpre-?approved\s+(?:all|every|any)\s+(?:shell\s+)?(?:commands?|tool\s+calls?)\b",
-    re.IGNORECASE,
-)
-
-
-def _with_prose_bypass(inner: Check) -> Check:
-    prose = line_rule(
-        "PE003",
-        _PROSE_BYPASS,
-        "tells the agent its confirmations are off",
-        keywords=("confirmation", "never ask", "approved"),
-        kinds=frozenset({"prose", "comment"}),
-    )
-
-    def check(view: SkillView) -> Iterator[Hit]:
-        yield from inner(view)
-        for h in prose(view):
-            yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM)
-
-    return check
-
-
-def _scoped(inner: Check) -> Check:
-    """PE002: NOPASSWD scoped to named commands is medium; NOPASSWD: ALL and setuid stay high."""
-
-    def check(view: SkillView) -> Iterator[Hit]:
-        for h in inner(view):
-            scoped = "NOPASSWD" in h.evidence and not re.search(r"NOPASSWD:\s*ALL", h.evidence)
-            yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM if scoped else None)
-
-    return check
-
-
-_PE002 = _scoped(
+_PE002 = scoped(
     line_rule(
         "PE002",
         _ROOT,
@@ -396,8 +336,8 @@ RULES = [
         "Permission skipping, approval bypass and sandbox disabling remove the human from the loop for "
         "everything the agent does next.",
         "Keep approvals and the sandbox on; grant narrowly scoped permissions instead.",
-        _with_prose_bypass(
-            _explained(
+        with_prose_bypass(
+            explained(
                 _subagent(
                     line_rule(
                         "PE003",

@@ -1,0 +1,72 @@
+"""Wrappers around privilege-escalation checks (split out of privilege.py): a setting the skill explains and
+refuses to enable is documentation, prose telling the agent its confirmations are off is PE003 at medium, and
+NOPASSWD scoped to named commands is medium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.context import documentation
+from skillyard.scan.rules.base import Check, Hit, line_rule
+
+_EXPLAINED = re.compile(
+    r"\b(?:do\s+not|don'?t|never)\s+(?:enable|turn\s+on|switch\s+on|set|activate)\s+(?:it|this|that|them)\b"
+    r"|\bonly\s+(?:be\s+)?used\s+(?:inside|in|within)\s+(?:a\s+)?(?:disposable|throwaway|isolated|sandboxed)\b",
+    re.IGNORECASE,
+)
+
+
+def explained(inner: Check) -> Check:
+    def check(view: SkillView) -> Iterator[Hit]:
+        for h in inner(view):
+            tf = view.file(h.file)
+            if tf is not None and tf.lang == "markdown" and 1 <= h.line <= len(tf.rows):
+                after = " ".join(tf.rows[h.line - 1 : h.line + 3])
+                if _EXPLAINED.search(after):
+                    yield Hit(h.rule, h.file, h.line, h.message + " (explained, and the skill says not to enable it)",
+                              h.evidence, documentation("explains the setting and refuses to enable it"))  # fmt: skip
+                    continue
+            yield h
+
+    return check
+
+
+# Prose telling the agent its confirmations are off: medium alone (autonomous-mode skills say similar things);
+# the skill-level combination with a persistence hook or concealment makes it high.
+_PROSE_BYPASS = re.compile(
+    r"\b(?:safety\s+)?confirmations?\s+(?:prompts?\s+)?(?:are|is|have\s+been)\s+(?:now\s+)?(?:disabled|turned\s+off|off)\b"
+    r"|\bnever\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:permission|confirmation|approval)\b"
+    r"|\bpre-?approved\s+(?:all|every|any)\s+(?:shell\s+)?(?:commands?|tool\s+calls?)\b",
+    re.IGNORECASE,
+)
+
+
+def with_prose_bypass(inner: Check) -> Check:
+    prose = line_rule(
+        "PE003",
+        _PROSE_BYPASS,
+        "tells the agent its confirmations are off",
+        keywords=("confirmation", "never ask", "approved"),
+        kinds=frozenset({"prose", "comment"}),
+    )
+
+    def check(view: SkillView) -> Iterator[Hit]:
+        yield from inner(view)
+        for h in prose(view):
+            yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM)
+
+    return check
+
+
+def scoped(inner: Check) -> Check:
+    """PE002: NOPASSWD scoped to named commands is medium; NOPASSWD: ALL and setuid stay high."""
+
+    def check(view: SkillView) -> Iterator[Hit]:
+        for h in inner(view):
+            scoped = "NOPASSWD" in h.evidence and not re.search(r"NOPASSWD:\s*ALL", h.evidence)
+            yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM if scoped else None)
+
+    return check

@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from skillyard.scan.analyzers.langs import SHELL_RC_NAMES
+
 
 class ContextKind(StrEnum):
     """Where a line sits, from the agent's point of view."""
@@ -124,7 +126,9 @@ def file_role(path: str) -> str:
         return "skill_md"
     # code that runs whenever the project is tested or built: pytest imports conftest.py on every run, cargo
     # compiles and runs build.rs on every build (also from a template folder the skill copies)
-    if low.rsplit("/", 1)[-1] in ("conftest.py", "build.rs"):
+    # and shell rc files / direnv's .envrc run whenever a shell starts or enters the directory
+    name = low.rsplit("/", 1)[-1]
+    if name in ("conftest.py", "build.rs") or name in SHELL_RC_NAMES:
         return "script"
     if _TEST_PARTS.search(low):
         return "test"

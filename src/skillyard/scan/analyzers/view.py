@@ -12,12 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add
-from pathlib import PurePosixPath
 from typing import Any
 
 from skillyard.model import Skill
 from skillyard.scan.analyzers.keywords import NEWEST, REGISTERED, SETS, VERSION, as_set, automaton, newest
 from skillyard.scan.analyzers.keywords import register_keywords as register_keywords
+from skillyard.scan.analyzers.langs import PS_LANGS as PS_LANGS
+from skillyard.scan.analyzers.langs import SHELL_LANGS as SHELL_LANGS
+from skillyard.scan.analyzers.langs import detect_lang
 from skillyard.scan.analyzers.line_context import code_context, markdown_context
 from skillyard.scan.analyzers.markdown import MdIndex
 from skillyard.scan.analyzers.notebook import notebook_source
@@ -55,44 +57,6 @@ WORK_UNLIMITED = 2**62
 # negation (concealment, "never use other skills") ignore this discount.
 WARNS = "line warns against it"
 OVERLAP = 200
-
-SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "terminal", "shell-session", "ksh", "fish", ""})
-PS_LANGS = frozenset({"powershell", "ps1", "pwsh", "ps", "cmd", "bat", "batch"})
-_EXT_LANG = {
-    ".py": "python",
-    ".pyw": "python",
-    ".sh": "shell",
-    ".bash": "shell",
-    ".zsh": "shell",
-    ".ksh": "shell",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".ts": "javascript",
-    ".tsx": "javascript",
-    ".jsx": "javascript",
-    ".ps1": "powershell",
-    ".psm1": "powershell",
-    ".bat": "powershell",
-    ".cmd": "powershell",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdx": "markdown",
-    ".rb": "ruby",
-    ".pl": "perl",
-    ".go": "go",
-    ".rs": "rust",
-    ".php": "php",
-    ".json": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".toml": "toml",
-    ".txt": "text",
-    ".cfg": "text",
-    ".ini": "text",
-    ".applescript": "applescript",
-}
-
 
 # re.IGNORECASE matches ASCII "i" and "s" with these two letters, which str.lower() keeps, and "i" with the dotted
 # capital I, which str.lower() turns into two characters ("i" + U+0307): keyword prefilters read folded text so
@@ -369,19 +333,6 @@ class SkillView:
 
     def file(self, path: str) -> TextFile | None:
         return next((f for f in self.files if f.path == path), None)
-
-
-def detect_lang(path: str, text: str) -> str:
-    """The language of a file from its extension, or its shebang line."""
-    ext = PurePosixPath(path).suffix.lower()
-    if ext in _EXT_LANG:
-        return _EXT_LANG[ext]
-    first = text[:200].split("\n", 1)[0]
-    if first.startswith("#!"):
-        for key, lang in (("python", "python"), ("node", "javascript"), ("sh", "shell"), ("pwsh", "powershell")):
-            if key in first:
-                return lang
-    return "text"
 
 
 def _windows(text: str) -> list[str]:

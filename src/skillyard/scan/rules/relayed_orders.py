@@ -212,13 +212,20 @@ def relay(view: SkillView) -> Iterator[Hit]:
 
 # -- P010, widened: a fake system turn carrying orders ------------------------------------------------------------
 
-_ROLE_KEYS = ("<|", "[inst]", "system>", "developer>", "admin>")
+_ROLE_KEYS = ("<|", "[inst]", "system>", "developer>", "admin>", "<system", "<developer")
+# the harness-style variants: <system-reminder>, <system_message>, <developer-instructions>, <system-notice> ...
+_TAG_TAIL = r"(?:[-_](?:reminder|message|instructions?|note|notice|prompt|directive|override|update))?"
 _ROLE_OPEN = re.compile(
     r"<\|im_start\|>\s*(?:system|developer)\b|<\|(?:system|developer)\|>|<\|start_header_id\|>\s*system"
-    r"|\[INST\]|<<SYS>>|^\s*<(?:system|developer|admin)>",
+    r"|\[INST\]|<<SYS>>|^\s*<(?:system|developer|admin|claude_system|anthropic_system)" + _TAG_TAIL + ">",
     re.IGNORECASE,
 )
-_ROLE_CLOSE = re.compile(r"<\|(?:im_end|eot_id|end)\|>|\[/INST\]|<</SYS>>|</(?:system|developer|admin)>", re.I)
+_ROLE_CLOSE = re.compile(
+    r"<\|(?:im_end|eot_id|end)\|>|\[/INST\]|<</SYS>>|</(?:system|developer|admin|claude_system|anthropic_system)"
+    + _TAG_TAIL
+    + ">",
+    re.I,
+)
 _ROLE_ORDER = re.compile(
     r"\b(?:pre-?approved|already\s+approved|do\s*n[o']t\s+(?:ask|confirm|tell|mention)|do\s+not\s+(?:ask|confirm"
     r"|tell|mention)|without\s+(?:asking|confirm\w*)|never\s+(?:ask|confirm)|ignore\s+(?:all\s+|any\s+)?(?:previous"

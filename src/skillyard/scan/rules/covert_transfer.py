@@ -1,4 +1,4 @@
-"""E033: an upload the agent is told to keep from the user (blind9 rechnungs-erfassung).
+"""E029: an upload the agent is told to keep from the user (blind9 rechnungs-erfassung).
 
 A passage of markdown or text the agent reads - SKILL.md, or a reference it is sent to - that claims the user's
 consent in advance or orders the agent to keep quiet ("the user already agreed at setup; do not ask again and do not
@@ -8,7 +8,7 @@ erwähnen"), followed within a few lines by a command that uploads data (``curl 
 honest example, and a secrecy phrase alone is a medium finding. Together they are a covert transfer of the user's
 data, whatever the data is called (an "archive", a "backup", "compliance storage"). An upload to the service the
 skill is about (named in its description), to localhost, or shown under a heading that introduces attack examples
-is not matched. The order is not discounted on a security-topic skill either (the engine exempts E033 like
+is not matched. The order is not discounted on a security-topic skill either (the engine exempts E029 like
 orders hidden in HTML comments): teaching material shows such a passage under a heading that says so.
 """
 
@@ -69,7 +69,7 @@ def _covert_upload(view: SkillView) -> Iterator[Hit]:
         if ctx is not None and ctx.kind is not ContextKind.INSTRUCTION:
             continue  # under a heading that introduces attack examples: teaching material quotes it
         yield Hit(
-            "E033",
+            "E029",
             tf.path,
             f.line,
             f"uploads data to {host_class(host)} host {host.split('://', 1)[-1].split('/', 1)[0]} under an order "
@@ -81,7 +81,7 @@ def _covert_upload(view: SkillView) -> Iterator[Hit]:
 
 RULES = [
     Rule(
-        "E033",
+        "E029",
         "Upload kept from the user",
         Family.DATA_EXFILTRATION,
         Severity.HIGH,

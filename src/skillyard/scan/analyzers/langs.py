@@ -39,6 +39,7 @@ _EXT_LANG = {
     ".cfg": "text",
     ".ini": "text",
     ".applescript": "applescript",
+    ".nix": "nix",
 }
 
 # dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the

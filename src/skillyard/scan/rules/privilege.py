@@ -67,7 +67,7 @@ _HOME_AGENT = re.compile(
     re.IGNORECASE,
 )
 _PERSIST = re.compile(
-    r"\bcrontab\s+(?:-[a-z]*\s+)*(?!-l\b)\S|\(crontab\s+-l|@reboot\b|/etc/cron\.\w+|Library/Launch(?:Agents|Daemons)/"
+    r"\bcrontab\b(?![^\n|;&)]*\s-l\b)\s+(?:-[a-z]*\s+)*\S|\(crontab\s+-l|@reboot\b|/etc/cron\.\w+|Library/Launch(?:Agents|Daemons)/"
     r"|\blaunchctl\s+(?:load|bootstrap|enable)\b|\bsystemctl\s+(?:--user\s+)?enable\b|/etc/rc\.local|/etc/init\.d/"
     r"|CurrentVersion\\\\?Run\b|\bschtasks\s+/create\b|\bRegister-ScheduledTask\b"
     r"|>>\s*~?/?(?:\$HOME/)?\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv|config/fish/config\.fish)\b",

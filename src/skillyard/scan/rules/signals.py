@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
+from skillyard.scan.analyzers.listing import listing_only
 from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.view import WINDOW, Line, SkillView, TextFile, fold, register_keywords
 from skillyard.scan.context import ContextKind
@@ -251,6 +252,8 @@ def sensitive_reads(view: SkillView) -> list[Signal]:
             kind = secret_kind(URL.sub(" ", t))  # a path inside a URL is remote, not a local read
             if kind is None or _BENIGN_CRED.search(t):
                 continue
+            if (tf.lang == "shell" or ln.kind == "code") and listing_only(t):
+                continue  # ``ls -la ~/Library/Keychains``: the store's metadata, not its content
             if kind != "store" and ln.kind != "code" and tf.lang == "markdown" and not _READ_VERB.search(t):
                 # a wrapped sentence: the verb may end the previous line ("... the base64 of the\n`.env` values")
                 if rows is None:

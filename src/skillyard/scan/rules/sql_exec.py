@@ -39,6 +39,21 @@ _HASHES = re.compile(
 )
 
 
+_BACK, _AHEAD = 3, 4  # rows a statement may span around the keyword row ("COPY (SELECT ...) TO PROGRAM\n  'curl ...'")
+
+
+def _statement(rows: list[str], n: int) -> str:
+    """Row ``n`` joined with the rest of its SQL statement: back to the previous ``;`` and on to the next one, a few
+    rows at most each way (a statement split over lines is still one statement)."""
+    start = n
+    while start > max(1, n - _BACK) and not rows[start - 2].rstrip().endswith(";"):
+        start -= 1
+    end = n
+    while end < min(len(rows), n + _AHEAD) and ";" not in rows[end - 1]:
+        end += 1
+    return " ".join(r.strip() for r in rows[start - 1 : end])
+
+
 def _sql_exec(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or not tf.has_any(_KEYS):
@@ -48,7 +63,7 @@ def _sql_exec(view: SkillView) -> Iterator[Hit]:
         elif tf.lang in ("markdown", "json", "text", "yaml", "toml") or not _SQLISH.search(tf.text):
             continue
         for n in sorted(tf.rows_with(_KEYS)):
-            row = tf.rows[n - 1]
+            row = _statement(tf.rows, n)
             m = _OS_CALL.search(row)
             if m is None:
                 continue
@@ -70,7 +85,7 @@ def _sql_exec(view: SkillView) -> Iterator[Hit]:
                 tf.path,
                 n,
                 f"SQL {what}: {body[:60]}",
-                snippet(row, m.start(), m.end()),
+                snippet(row, m.start(), m.end()),  # the statement, joined
                 SCRIPT,
                 None if net or creds else Severity.HIGH,
             )

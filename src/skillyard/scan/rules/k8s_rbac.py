@@ -1,0 +1,87 @@
+"""PE034: Kubernetes RBAC that hands cluster-wide power to everyone (blind10 k8s-metrics-reader-rbac).
+
+A ``ClusterRoleBinding``/``RoleBinding`` whose ``roleRef`` is ``cluster-admin`` (or ``admin``/``edit``) and whose
+subjects include a built-in group that means "everybody" - ``system:authenticated``, ``system:unauthenticated``,
+``system:anonymous``, ``system:serviceaccounts`` (every pod's service account) - gives any workload or user full
+control of the cluster. Named "metrics-reader" and described as read-only, it is a backdoor. A binding of
+``cluster-admin`` to one named service account is common in operator manifests and is not matched here; neither is
+a ClusterRole granting ``get``/``list`` on metrics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillyard.model import Severity
+from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.context import SCRIPT
+from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+
+_BINDING = re.compile(r"^\s*kind\s*:\s*[\"']?(?:Cluster)?RoleBinding\b", re.MULTILINE)
+_STRONG_ROLE = re.compile(r"^\s*name\s*:\s*[\"']?(cluster-admin|admin|edit)[\"']?\s*$")
+_EVERYONE = re.compile(
+    r"^\s*(?:-\s*)?name\s*:\s*[\"']?(system:(?:authenticated|unauthenticated|anonymous|serviceaccounts))[\"']?\s*$"
+)
+
+
+def _documents(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, rows) of each YAML document."""
+    start = 1
+    rows: list[str] = []
+    for n, row in enumerate(text.split("\n"), 1):
+        if row.strip() == "---":
+            if rows:
+                yield start, rows
+            start, rows = n + 1, []
+        else:
+            rows.append(row)
+    if rows:
+        yield start, rows
+
+
+def _open_bindings(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or tf.lang not in ("yaml", "text", "markdown") or "RoleBinding" not in tf.text:
+            continue
+        if not _BINDING.search(tf.text):
+            continue
+        for start, rows in _documents(tf.text):
+            doc = "\n".join(rows)
+            if not _BINDING.search(doc) or "roleRef" not in doc:
+                continue
+            ref = doc[doc.index("roleRef") :].split("\n")
+            role = next((m.group(1) for r in ref[1:6] if (m := _STRONG_ROLE.match(r))), None)
+            groups = [(i, m.group(1)) for i, r in enumerate(rows) if (m := _EVERYONE.match(r))]
+            if role is None or not groups:
+                continue
+            i, group = groups[0]
+            n = start + i
+            ctx = None if tf.lang == "yaml" else (tf.line_objs(n)[0].ctx if tf.line_objs(n) else None)
+            yield Hit(
+                "PE034",
+                tf.path,
+                n,
+                f"RBAC binding grants {role!r} to {group!r} (every "
+                f"{'service account' if group.endswith('serviceaccounts') else 'user'} in the cluster)",
+                snippet(rows[i]),
+                ctx or SCRIPT,
+                Severity.CRITICAL if role == "cluster-admin" else Severity.HIGH,
+            )
+
+
+RULES = [
+    Rule(
+        "PE034",
+        "Cluster-wide role bound to everyone",
+        Family.PRIVILEGE_ESCALATION,
+        Severity.HIGH,
+        0.9,
+        "A RoleBinding or ClusterRoleBinding of cluster-admin/admin/edit to system:authenticated, "
+        "system:unauthenticated, system:anonymous or system:serviceaccounts gives every user or pod control of the "
+        "cluster.",
+        "Bind the narrowest role to a named service account; never bind admin roles to built-in everyone-groups.",
+        _open_bindings,
+        mitre="T1098",
+    ),
+]

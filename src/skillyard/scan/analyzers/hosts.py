@@ -109,6 +109,8 @@ TRUSTED_INSTALLERS = frozenset(
         "brew.sh",
         "bun.sh",
         "deno.land",
+        "jsr.io",
+        "fresh.deno.dev",
         "get.pnpm.io",
         "ollama.com",
         "install.python-poetry.org",

@@ -1,5 +1,7 @@
-"""Task-runner recipes as shell snippets: justfile recipes, Taskfile (go-task) ``cmds:``, ``package.json`` scripts
-and ``tox.ini`` ``commands =``.
+"""Task-runner recipes as shell snippets: justfile recipes, Taskfile (go-task) ``cmds:``, ``package.json`` scripts,
+``tox.ini`` ``commands =``, ``deno.json`` ``tasks``, ``composer.json`` ``scripts`` (Composer runs ``post-install-cmd``,
+``post-autoload-dump``... on every install; ``@php`` is ``php``), Go ``//go:generate`` directives and pre-commit
+hook ``entry:`` commands (a local hook's entry runs on every ``git commit``).
 
 Like Makefile recipes (``collect._make_recipes``), these are shell the user runs by name (``just sync``, ``task
 build``, ``npm run dev``, ``tox``): a command in them runs as surely as one in a bundled script. Only files with
@@ -109,6 +111,56 @@ def _package_scripts(view: SkillView, tf: TextFile, skip: tuple[str, ...]) -> No
         _add(view, tf, line, [cmd], "manifest")
 
 
+def _json_commands(view: SkillView, tf: TextFile, key: str) -> None:
+    """Every command under ``key`` of a JSON manifest: ``deno.json`` ``tasks``, ``composer.json`` ``scripts`` (a
+    command or a list of them; ``@php`` runs PHP, ``@composer``/``@other-script`` and ``Class::method`` callbacks
+    are not shell)."""
+    try:
+        data = json.loads(tf.text)
+    except ValueError:
+        return
+    table = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        return
+    for name, value in table.items():
+        cmds = value if isinstance(value, list) else [value]
+        line = next((i for i, r in enumerate(tf.rows, 1) if f'"{name}"' in r), 1)
+        body = []
+        for cmd in cmds:
+            if not isinstance(cmd, str) or not cmd.strip() or "::" in cmd.split(" ", 1)[0]:
+                continue
+            if cmd.startswith("@php "):
+                cmd = "php " + cmd[5:]
+            elif cmd.startswith("@"):
+                continue
+            body.append(cmd)
+        if body:
+            _add(view, tf, line, body, "manifest")
+
+
+_GO_GENERATE = re.compile(r"^\s*//go:generate\s+(.+)$")
+
+
+def _go_generate(view: SkillView, tf: TextFile) -> None:
+    for n, row in enumerate(tf.rows, 1):
+        m = _GO_GENERATE.match(row)
+        if m is not None:
+            _add(view, tf, n, [m.group(1)], "go:generate")
+
+
+_ENTRY = re.compile(r"^\s*(?:-\s+)?entry\s*:\s*(.+)$")
+
+
+def _precommit_entries(view: SkillView, tf: TextFile) -> None:
+    for n, row in enumerate(tf.rows, 1):
+        m = _ENTRY.match(row)
+        if m is not None:
+            cmd = m.group(1).strip()
+            if len(cmd) > 1 and cmd[0] == cmd[-1] and cmd[0] in "'\"":  # a quoted YAML scalar
+                cmd = cmd[1:-1]
+            _add(view, tf, n, [cmd], "pre-commit")
+
+
 def _tox(view: SkillView, tf: TextFile) -> None:
     rows = tf.rows
     for n, row in enumerate(rows, 1):
@@ -139,3 +191,14 @@ def task_runner_recipes(view: SkillView, npm_hooks: tuple[str, ...]) -> None:
             _taskfile(view, tf)
         elif name == "tox.ini" and "commands" in tf.text:
             _tox(view, tf)
+        elif name in ("deno.json", "deno.jsonc") and '"tasks"' in tf.text:
+            _json_commands(view, tf, "tasks")
+        elif name == "composer.json" and '"scripts"' in tf.text:
+            _json_commands(view, tf, "scripts")
+        elif name.endswith(".go") and "go:generate" in tf.text:
+            _go_generate(view, tf)
+        elif (
+            name in (".pre-commit-config.yaml", ".pre-commit-config.yml", ".pre-commit-hooks.yaml")
+            and "entry" in tf.text
+        ):
+            _precommit_entries(view, tf)

@@ -46,6 +46,7 @@ def _rules() -> tuple[Rule, ...]:
         staged_exec,
         standing_orders,
         supply_chain,
+        url_runners,
         wrapped_orders,
     )
 
@@ -59,7 +60,7 @@ def _rules() -> tuple[Rule, ...]:
              *privilege.RULES, *k8s_rbac.RULES,
              *persistence.RULES, *implants.RULES, *autorun_hooks.RULES, *agent_instructions.RULES,
              *staged_exec.RULES,
-             *supply_chain.RULES, *signature_off.RULES,
+             *supply_chain.RULES, *signature_off.RULES, *url_runners.RULES,
              *remote_imports.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
              *command_shadowing.RULES, *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
     ids = [r.id for r in rules]

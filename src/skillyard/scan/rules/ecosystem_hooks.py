@@ -4,7 +4,9 @@ SC020 reads the hooks most scanners know (Makefile lines, CI steps, setup.py, np
 moved on to the hooks of other toolchains, which run just as silently on ``cargo build``, ``gem install`` or
 ``go generate``, and to the package manager's own configuration:
 
-- SC024: a native build hook (cargo ``build.rs``, a gem's ``extconf.rb``/``Rakefile``/``mkrf_conf.rb``), a
+- SC024: a native build hook (cargo ``build.rs``, a gem's ``extconf.rb``/``Rakefile``/``mkrf_conf.rb``, a Gradle
+  ``build.gradle``/``settings.gradle``/``init.gradle`` (``.kts`` too) that downloads with ``new URL(…)`` and runs with
+  ``exec { commandLine … }``), a
   ``//go:generate`` directive or a build-recipe line fetches code from a host the skill does not vouch for and runs
   it. Official installer hosts are not reported; GitHub-hosted code is medium.
 - SC025: a shipped ``.npmrc``/``.yarnrc``/``pip.conf``/requirements file, or a pip/npm command, points the package
@@ -34,15 +36,16 @@ def _templated(url: str) -> bool:
 
 # -- SC024 ----------------------------------------------------------------------------------------------------
 
-_NATIVE_HOOKS = ("build.rs", "extconf.rb", "mkrf_conf.rb", "rakefile")
+_NATIVE_HOOKS = ("build.rs", "extconf.rb", "mkrf_conf.rb", "rakefile", "build.gradle", "build.gradle.kts",
+                 "settings.gradle", "settings.gradle.kts", "init.gradle", "init.gradle.kts")  # fmt: skip
 _RECIPES = re.compile(r"(?:^|/)(?:makefile|gnumakefile|[\w.-]+\.mk|justfile)$")
 _FETCH = re.compile(
     r"\b(?:curl|wget|Invoke-WebRequest|iwr|URI\.open|open-uri|Net::HTTP|reqwest|ureq|attohttpc|minreq|"
-    r"http_req|urlopen|urlretrieve|http\.Get)\b",
+    r"http_req|urlopen|urlretrieve|http\.Get|openStream|withInputStream)\b|\bnew\s+URL\s*\(|\bURI\.create\s*\(",
     re.IGNORECASE,
 )
 _RUN = re.compile(
-    r"\bCommand::new\b|\bsystem\s*[(\s]|\beval\b|\bexec\b|\bIO\.popen\b|\bspawn\b|%x[({\[]|`[^`\n]*curl"
+    r"\bCommand::new\b|\bsystem\s*[(\s]|\beval\b|\bexec\b|\bcommandLine\b|\bProcessBuilder\b|\bIO\.popen\b|\bspawn\b|%x[({\[]|`[^`\n]*curl"
     r"|\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\bchmod\s+(?:\+x|[0-7]*[1357][0-7]*)\b|\bsh\s+-c\b|\binstance_eval\b",
 )
 # a recipe line: fetch + URL + (pipe to shell | chmod +x | run from /tmp)
@@ -90,6 +93,7 @@ def _native_hook(tf: TextFile, name: str) -> Iterator[Hit]:
     url, sev = found
     n = next((i for i, r in enumerate(tf.rows, 1) if url in r), 1)
     what = {"build.rs": "cargo build script", "extconf.rb": "gem native-extension hook"}.get(name, "gem build hook")
+    what = "Gradle build script" if ".gradle" in name else what
     where = "a host assembled in the hook" if _templated(url) else host_of(url)
     yield Hit("SC024", tf.path, n, f"{what} fetches code from {where} and runs it at build/install time",
               snippet(tf.rows[n - 1]), SCRIPT, sev)  # fmt: skip

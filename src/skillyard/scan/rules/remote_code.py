@@ -58,6 +58,16 @@ def _fetched_then_run(view: SkillView) -> Iterator[tuple[str, int, str, str]]:
                 yield tf.path, line, snippet(tf.text, m.start(), run.end()).replace("\n", " "), m.group(2)
 
 
+def _every_commit(path: str) -> bool:
+    """A pre-commit hook file: its entry runs on every commit, so a download piped to a shell there is fetched and
+    run again each time - not a one-off install step, even from the skill's own vendor host."""
+    return path.rsplit("/", 1)[-1].lower() in (
+        ".pre-commit-config.yaml",
+        ".pre-commit-config.yml",
+        ".pre-commit-hooks.yaml",
+    )
+
+
 def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
     claim = f"{view.skill.name} {view.skill.description}"
     extra = view.options.trusted_installer_hosts
@@ -74,7 +84,11 @@ def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
             sev, conf = Severity.CRITICAL, 0.95
         elif cls == "trusted" or (cls == "github" and vendor_declared(f.value, claim)):
             sev, conf = Severity.LOW, 0.6
-        elif cls == "github" or (f.value and vendor_declared(f.value, claim)) or not f.value:
+        elif (
+            cls == "github"
+            or (f.value and vendor_declared(f.value, claim) and not _every_commit(f.file))
+            or not f.value
+        ):
             sev, conf = Severity.MEDIUM, 0.6
         else:
             sev, conf = Severity.HIGH, 0.8

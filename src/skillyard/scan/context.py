@@ -241,9 +241,16 @@ def planted_instructions(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
 
 
 # Configs whose fields are shell run by the tool without a further step: a VS Code task run when the folder opens,
-# a pre-commit 'local' hook (its entry runs on every commit), a dev container's lifecycle commands.
+# a pre-commit 'local' hook (its entry runs on every commit), a dev container's lifecycle commands, a compose
+# service's command, an MSBuild Exec task, launchd/systemd jobs, Kubernetes workload commands. (Makefiles stay
+# reference text: their recipes are analysed as shell snippets, and a variable naming ~/.kube/config is not a read.)
 _AUTO_TASK = re.compile(r"[\"']runOn[\"']\s*:\s*[\"']folderOpen", re.IGNORECASE)
 _LOCAL_HOOK = re.compile(r"^\s*-?\s*repo\s*:\s*[\"']?local\b", re.MULTILINE)
+# a compose service's ``command:``/``entrypoint:`` runs on ``docker compose up`` (with the service's mounts and
+# privileges), an MSBuild ``<Exec Command=…>`` on ``dotnet build``
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$")
+_CONTAINER_CMD = re.compile(r"^\s+(?:-\s+)?(?:command|entrypoint)\s*:", re.MULTILINE)
+_K8S_WORKLOAD = re.compile(r"^kind\s*:\s*[\"']?(?:Pod|Deployment|DaemonSet|StatefulSet|ReplicaSet|Job|CronJob)\b", re.M)
 _LIFECYCLE = re.compile(r"[\"'](?:initialize|onCreate|updateContent|postCreate|postStart|postAttach)Command[\"']\s*:")
 
 
@@ -257,6 +264,16 @@ def runs_by_tool(path: str, text: str) -> bool:
         return "entry" in text and (name.endswith("hooks.yaml") or _LOCAL_HOOK.search(text) is not None)
     if name in ("devcontainer.json", ".devcontainer.json"):
         return "Command" in text and _LIFECYCLE.search(text) is not None
+    if _COMPOSE.search(name):
+        return _CONTAINER_CMD.search(text) is not None
+    if name.endswith(".plist"):
+        return "ProgramArguments" in text  # a launchd job: runs at load, at login or on its interval
+    if name.endswith((".service", ".timer")):
+        return "ExecStart" in text
+    if _K8S_WORKLOAD.search(text) and _CONTAINER_CMD.search(text):
+        return True  # a Pod/Deployment/DaemonSet/Job spec (or Helm template): its containers' commands run on apply
+    if name.endswith((".targets", ".props", ".csproj", ".vbproj", ".fsproj")):
+        return "<Exec" in text  # MSBuild runs an Exec task on every build (Directory.Build.targets: every project)
     return False
 
 

@@ -40,6 +40,9 @@ _EXT_LANG = {
     ".ini": "text",
     ".applescript": "applescript",
     ".nix": "nix",
+    ".targets": "xml",
+    ".props": "xml",
+    ".csproj": "xml",
 }
 
 # dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the

@@ -10,6 +10,7 @@ from skillyard.scan.rules.base import Family, Hit, Rule
 @cache
 def _rules() -> tuple[Rule, ...]:
     from skillyard.scan.rules import (
+        admin_accounts,
         agent_instructions,
         autorun_hooks,
         clipboard,
@@ -57,7 +58,7 @@ def _rules() -> tuple[Rule, ...]:
              *cloud_leaks.RULES, *relayed_orders.RULES, *covert_transfer.RULES, *hook_exfil.RULES, *git_filters.RULES,
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES,
              *sql_exec.RULES,
-             *privilege.RULES, *k8s_rbac.RULES,
+             *privilege.RULES, *k8s_rbac.RULES, *admin_accounts.RULES,
              *persistence.RULES, *implants.RULES, *autorun_hooks.RULES, *agent_instructions.RULES,
              *staged_exec.RULES,
              *supply_chain.RULES, *signature_off.RULES, *url_runners.RULES,

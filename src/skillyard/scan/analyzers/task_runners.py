@@ -1,7 +1,8 @@
 """Task-runner recipes as shell snippets: justfile recipes, Taskfile (go-task) ``cmds:``, ``package.json`` scripts,
 ``tox.ini`` ``commands =``, ``deno.json`` ``tasks``, ``composer.json`` ``scripts`` (Composer runs ``post-install-cmd``,
 ``post-autoload-dump``... on every install; ``@php`` is ``php``), Go ``//go:generate`` directives and pre-commit
-hook ``entry:`` commands (a local hook's entry runs on every ``git commit``).
+hook ``entry:`` commands (a local hook's entry runs on every ``git commit``), and the IPython shell escapes of a
+notebook (``!cmd`` lines and ``%%bash``/``%%sh`` cells; the notebook reader keeps them as ``# !cmd`` comments).
 
 Like Makefile recipes (``collect._make_recipes``), these are shell the user runs by name (``just sync``, ``task
 build``, ``npm run dev``, ``tox``): a command in them runs as surely as one in a bundled script. Only files with
@@ -161,6 +162,27 @@ def _precommit_entries(view: SkillView, tf: TextFile) -> None:
             _add(view, tf, n, [cmd], "pre-commit")
 
 
+_CELL_SHELL = re.compile(r"^# %%(?:bash|sh|script\s+(?:ba)?sh)\b")
+
+
+def _notebook_shell(view: SkillView, tf: TextFile) -> None:
+    rows = tf.rows
+    n = 0
+    while n < len(rows):
+        row = rows[n]
+        if row.startswith("# !"):
+            _add(view, tf, n + 1, [row[3:]], "notebook")
+        elif _CELL_SHELL.match(row):
+            body = []
+            for nxt in rows[n + 1 :]:
+                if not nxt.strip():
+                    break
+                body.append(nxt)
+            _add(view, tf, n + 2, body, "notebook")
+            n += len(body)
+        n += 1
+
+
 def _tox(view: SkillView, tf: TextFile) -> None:
     rows = tf.rows
     for n, row in enumerate(rows, 1):
@@ -195,6 +217,8 @@ def task_runner_recipes(view: SkillView, npm_hooks: tuple[str, ...]) -> None:
             _json_commands(view, tf, "tasks")
         elif name == "composer.json" and '"scripts"' in tf.text:
             _json_commands(view, tf, "scripts")
+        elif name.endswith(".ipynb") and ("# !" in tf.text or "# %%" in tf.text):
+            _notebook_shell(view, tf)
         elif name.endswith(".go") and "go:generate" in tf.text:
             _go_generate(view, tf)
         elif (

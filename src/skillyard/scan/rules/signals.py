@@ -43,7 +43,8 @@ _BENIGN_CRED = re.compile(
 )
 _SEND = re.compile(
     r"\bgh\s+gist\s+create\b|\baws\s+s3\s+(?:cp|sync|mv)\b|\bgsutil\s+(?:cp|rsync)\b|\brclone\s+(?:copy|sync|move)\b"
-    r"|\baz\s+storage\s+blob\s+upload\b|\b(?:curl|wget|Invoke-WebRequest|iwr|nc|ncat|scp|rsync|ftp|sftp)\b[^\n]*(?:https?://|\d{1,3}(?:\.\d{1,3}){3}|@)"
+    r"|\baz\s+storage\s+blob\s+upload\b|\b(?:Invoke-RestMethod|irm)\b[^\n]*https?://|\.Upload(?:File|String|Data)\s*\("
+    r"|\b(?:curl|wget|Invoke-WebRequest|iwr|nc|ncat|scp|rsync|ftp|sftp)\b[^\n]*(?:https?://|\d{1,3}(?:\.\d{1,3}){3}|@)"
     r"|\b(?:send|post|upload|transmit|forward|exfiltrate|report|submit|transfer|deliver)\w*\b[^\n]{0,80}\b(?:to|at|through|via)\b[^\n]{0,40}"
     r"(?:https?://|webhook|discord|telegram|endpoint|server)"
     # pasted into a public place the agent can write to (issue, gist, comment)
@@ -79,6 +80,8 @@ _SEND_BRANCHES = tuple(
         (("gsutil",), r"\bgsutil\s+(?:cp|rsync)\b"),
         (("rclone",), r"\brclone\s+(?:copy|sync|move)\b"),
         (("blob",), r"\baz\s+storage\s+blob\s+upload\b"),
+        (("invoke-restmethod", "irm"), r"\b(?:Invoke-RestMethod|irm)\b[^\n]*https?://"),
+        (("upload",), r"\.Upload(?:File|String|Data)\s*\("),
         (
             ("curl", "wget", "invoke-webrequest", "iwr", "nc", "scp", "rsync", "ftp"),
             r"\b(?:curl|wget|Invoke-WebRequest|iwr|nc|ncat|scp|rsync|ftp|sftp)\b[^\n]*(?:https?://|\d{1,3}(?:\.\d{1,3}){3}|@)",
@@ -162,6 +165,9 @@ SEND_KEYS = (
     "curl",
     "wget",
     "invoke-webrequest",
+    "invoke-restmethod",
+    "irm",
+    ".upload",
     "iwr",
     "nc ",
     "ncat",

@@ -211,12 +211,14 @@ def is_ci_workflow(path: str, text: str) -> bool:
 # says becomes standing orders for this and other agents, so it is not a reference the agent merely consults.
 _AGENT_FILES = re.compile(
     r"(?<![\w-])(?:AGENTS|CLAUDE|GEMINI|MEMORY|SOUL|COPILOT)\.md\b|\.cursorrules|\.windsurfrules|copilot-instructions"
-    r"|\.cursor/rules|\.clinerules",
+    r"|\.cursor/rules|\.clinerules|\.claude/(?:agents|commands)/|\.github/(?:prompts|agents|chatmodes)/"
+    r"|\.gemini/commands/|\.codex/prompts/|\.opencode/(?:agent|command)s?/",
     re.IGNORECASE,
 )
 _AGENT_FILE_KEYS = (
     "agents.md", "claude.md", "gemini.md", "memory.md", "soul.md", "copilot.md", ".cursorrules", ".windsurfrules",
-    "copilot-instructions", ".cursor/rules", ".clinerules",
+    "copilot-instructions", ".cursor/rules", ".clinerules", ".claude/agents", ".claude/commands", ".github/prompts",
+    ".github/agents", ".github/chatmodes", ".gemini/commands", ".codex/prompts", ".opencode/agent", ".opencode/command",
 )  # fmt: skip
 _PLANT_VERB = re.compile(r"\b(?:write|copy|cp|append|create|install|save|paste|add|place|put|merge)\b", re.IGNORECASE)
 
@@ -235,7 +237,9 @@ def planted_instructions(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
     for path in paths:
         if path == "SKILL.md" or not path.lower().endswith((".md", ".txt", ".mdc")):
             continue
-        if any(path in ln and _AGENT_FILES.search(ln.replace(path, " ")) for ln in lines):
+        # the source path itself is blanked (not where it is the tail of the target: ``.claude/agents/x.md``)
+        own = re.compile(r"(?<![\w/.-])" + re.escape(path))
+        if any(path in ln and _AGENT_FILES.search(own.sub(" ", ln)) for ln in lines):
             out.add(path)
     return frozenset(out)
 

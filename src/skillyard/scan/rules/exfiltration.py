@@ -13,6 +13,7 @@ from skillyard.scan.analyzers.shell_vars import upload_target
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, hit_at, line_rule
 from skillyard.scan.rules.dump_upload import dump_upload, lookalike
+from skillyard.scan.rules.passage_leak import passage_leaks
 from skillyard.scan.rules.signals import egress, sensitive_reads
 from skillyard.scan.rules.token_send import token_sends
 
@@ -433,7 +434,7 @@ RULES = [
         "Instructions to send the conversation, system prompt, memory or keys to a remote address leak everything "
         "the user shared with the agent.",
         "Remove the instruction; a skill must not transmit the conversation or agent context.",
-        _context_leak,
+        lambda view: (*_context_leak(view), *passage_leaks(view, _CONTEXT_LEAK)),
         mitre="T1567",
         capability="network_egress",
     ),

@@ -242,12 +242,40 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
                          r"\b(?:спрашивать|переспрашивать|уточнять|подтверждать)\s+(?:повторно\s+|снова\s+|ещё\s+раз\s+"
                          r"|еще\s+раз\s+)?не\s+(?:нужно|надо|требуется|нужно)"),
     ),
+    # blind10: Polish, Turkish and Vietnamese (letters with case outside ASCII, so each is its own pattern below)
+    "pl": (
+        # keep it from the user / out of the summary
+        ("użytkownik", r"\bnie\s+(?:wspominaj|mów|informuj|pokazuj|ujawniaj|zgłaszaj)\b[^.\n]{0,40}\bużytkownik\w*"),
+        ("nie ", r"\bnie\s+(?:wspominaj|pokazuj|umieszczaj|zgłaszaj)\b[^.\n]{0,60}\bw\s+(?:podsumowaniu|odpowiedzi"
+                 r"|raporcie)\b"),
+        # consent claimed, do not ask
+        ("nie pytaj", r"\b(?:już\s+)?(?:wyraził|zgodził|zaakceptował)\w*\b[^.\n]{0,60}\bnie\s+pytaj\b"),
+        # ignore previous instructions
+        ("zignoruj", r"\bzignoruj\s+(?:wszystkie\s+)?(?:poprzednie|wcześniejsze|inne)\s+"
+                     r"(?:instrukcje|polecenia|zasady)"),
+    ),
+    "tr": (
+        # "kullanıcı" folds to "kullanici": the gates hold no dotless i
+        ("kullan", r"\bkullanıcıya\s+(?:\w+\s+){0,2}(?:söyleme|bahsetme|gösterme|bildirme)(?:yin|yiniz)?\b"),
+        ("özet", r"\bözet\w*\s+(?:de\s+|da\s+)?(?:bahsetme|yazma|gösterme)(?:yin|yiniz)?\b"),
+        ("onay", r"\b(?:kullanıcıdan\s+)?onay\s+isteme(?:yin|yiniz)?\b|\bönceden\s+onaylanmış"),
+        ("talimat", r"\b(?:önceki|tüm|diğer)\s+talimatları\s+(?:yok\s+say|görmezden\s+gel)"),
+    ),
+    "vi": (
+        ("người dùng", r"\b(?:không|đừng|chớ)\s+(?:bao\s+giờ\s+)?(?:nói|cho\s+biết|tiết\s+lộ|đề\s+cập|kể)\b[^.\n]{0,40}"
+                       r"\bngười\s+dùng"),
+        # a cover story: "never say it comes from this skill", "if the user asks, say that ..."
+        ("kỹ năng", r"\bkhông\s+bao\s+giờ\s+(?:nói|thừa\s+nhận)\b[^.\n]{0,40}\bkỹ\s+năng\s+này"),
+        ("hỏi", r"\bnếu\s+người\s+dùng\s+hỏi\b[^.\n]{0,80}\b(?:nói|trả\s+lời)\s+rằng\b"),
+        ("bỏ qua", r"\bbỏ\s+qua\s+(?:tất\s+cả\s+)?(?:các\s+)?(?:hướng\s+dẫn|chỉ\s+dẫn|quy\s+tắc)\s+(?:trước|khác)"),
+    ),
 }  # fmt: skip
 
 
 # Cyrillic letters have case, so they cannot gate single branches of the shared alternation (see
-# analyzers/gates.py): the Russian table is its own pattern, searched only on lines holding one of its gates.
-_SEPARATE = ("ru",)
+# analyzers/gates.py): the Russian table is its own pattern, searched only on lines holding one of its gates. The same
+# holds for the Polish, Turkish and Vietnamese tables (Ż, İ/ı, Đ...).
+_SEPARATE = ("ru", "pl", "tr", "vi")
 
 
 def _compile(langs: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
@@ -305,7 +333,7 @@ RULES = [
         Severity.HIGH,
         0.8,
         "The same orders the English rules look for, written in Spanish, French, Portuguese, Italian, German, "
-        "Chinese, Japanese, Korean or Russian: "
+        "Chinese, Japanese, Korean, Russian, Polish, Turkish or Vietnamese: "
         "the skill claims priority over the user and the system, hides itself or its actions from the user, "
         "refuses to be disabled, declares safety checks switched off, or silently reinstalls itself.",
         "Remove the order. A skill's instructions must be ones the user may see and may switch off, in any language.",

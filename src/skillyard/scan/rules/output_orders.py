@@ -24,7 +24,18 @@ from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
 
 _I = re.IGNORECASE
-_KEYS = ("assistant", "ai agent", "llm", "language model", "claude", "copilot", "the agent", "ai model")
+_KEYS = (
+    "assistant",
+    "ai agent",
+    "llm",
+    "language model",
+    "claude",
+    "copilot",
+    "the agent",
+    "ai model",
+    "agent:",
+    "agent ",
+)
 register_keywords(_KEYS)
 _LANGS = ("python", "shell", "javascript", "powershell", "ruby", "perl", "go", "php")
 _ADDRESS = re.compile(
@@ -34,12 +45,16 @@ _ADDRESS = re.compile(
     r"|\b(?:Claude|Copilot|Cursor|the\s+assistant|the\s+agent)\s*[:,]\s*(?:please\s+)?(?:run|execute)\b",
     _I,
 )
+# a line labelled for the agent the way a harness would ("AGENT: next, run ..."): upper case only, so that an ordinary
+# "Agent: idle" status line in a log does not count
+_LABEL = re.compile(r"(?<![\w-])(?:AGENT|ASSISTANT|AI AGENT|AI)\s*(?:NOTE|INSTRUCTIONS?)?\s*:\s")
 _SECRECY = re.compile(
     r"\b(?:do\s+not|don'?t|never)\s+(?:ask|tell|inform|notify|prompt|alert|bother)\s+(?:the\s+)?user\b"
     r"|\bwithout\s+(?:asking|telling|informing|notifying|prompting|confirming\s+with)\s+(?:the\s+)?user\b"
     r"|\buser\s+(?:has\s+)?already\s+(?:consented|approved|agreed|authori[sz]ed|confirmed|accepted)\b"
     r"|\b(?:run|execute)\s+(?:\w+\s+){0,4}silently\b|\bsilently\s+(?:run|execute|apply|repair)\b"
-    r"|\bno\s+need\s+to\s+(?:ask|confirm\s+with|tell)\s+(?:the\s+)?user\b",
+    r"|\bno\s+need\s+to\s+(?:ask|confirm\s+with|tell)\s+(?:the\s+)?user\b"
+    r"|\b(?:do\s+not|don'?t|never)\s+mention\b[^\n]{0,40}\b(?:summary|reply|response|report)\b",
     _I,
 )
 _COMMAND = re.compile(
@@ -70,7 +85,7 @@ def _output_orders(view: SkillView) -> Iterator[Hit]:
             continue
         rows = tf.rows
         for n in sorted(tf.rows_with(_KEYS)):
-            m = _ADDRESS.search(rows[n - 1])
+            m = _ADDRESS.search(rows[n - 1]) or _LABEL.search(rows[n - 1])
             if m is None:
                 continue
             block = "\n".join(rows[max(0, n - 1 - _SPAN) : n + _SPAN])

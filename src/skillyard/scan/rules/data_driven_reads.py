@@ -31,11 +31,14 @@ _NET = re.compile(
 _DATA_EXT = (".json", ".yaml", ".yml", ".toml")
 
 
-def _cred_data_files(view: SkillView) -> dict[str, int]:
-    """Basename -> first line of bundled data files that list credential locations."""
+def _cred_data_files(view: SkillView, named: str) -> dict[str, int]:
+    """Basename -> first line of the bundled data files (named in ``named``, the scripts' text) that list credential
+    locations."""
     out: dict[str, int] = {}
     for tf in view.files:
         if tf.role == "test" or not tf.path.lower().endswith(_DATA_EXT) or tf.path == "label.json":
+            continue
+        if tf.path.rsplit("/", 1)[-1] not in named:
             continue
         for n, row in enumerate(tf.rows, 1):
             if secret_kind(row) in ("credential", "store", "env_file"):
@@ -49,16 +52,21 @@ def _net_line(tf: TextFile) -> int | None:
 
 
 def _data_driven(view: SkillView) -> Iterator[Hit]:
-    data = _cred_data_files(view)
-    if not data:
+    scripts = [
+        tf
+        for tf in view.files
+        if tf.role == "script"
+        and tf.lang in ("python", "javascript")
+        and any(e in tf.text for e in _DATA_EXT)
+        and _HOME.search(tf.text)
+        and _NET.search(tf.text)
+    ]
+    if not scripts:
         return
-    for tf in view.files:
-        if tf.role != "script" or tf.lang not in ("python", "javascript"):
-            continue
+    data = _cred_data_files(view, " ".join(tf.text for tf in scripts))
+    for tf in scripts:
         used = [name for name in data if name in tf.text]
-        if not used or not _HOME.search(tf.text):
-            continue
-        n = _net_line(tf)
+        n = _net_line(tf) if used else None
         if n is None:
             continue
         yield Hit(

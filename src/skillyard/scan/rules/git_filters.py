@@ -35,11 +35,7 @@ def _drivers(view: SkillView) -> list[tuple[str, int, str]]:
     """(file, line, command) of every filter driver the skill defines."""
     out: list[tuple[str, int, str]] = []
     for tf in view.files:
-        if (
-            tf.role == "test"
-            or "filter" not in tf.lower
-            or not any(k in tf.lower for k in ("clean", "smudge", "process"))
-        ):
+        if tf.role == "test" or ("filter." not in tf.lower and '[filter "' not in tf.lower):
             continue
         for m in _DRIVER.finditer(tf.text):
             cmd = (m.group(1) or m.group(2) or "").strip().strip("\"'")

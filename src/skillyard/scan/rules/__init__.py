@@ -35,6 +35,7 @@ def _rules() -> tuple[Rule, ...]:
         multilingual,
         output_orders,
         persistence,
+        planted_backdoor,
         planted_output,
         privilege,
         prompt_injection,
@@ -54,7 +55,8 @@ def _rules() -> tuple[Rule, ...]:
     )
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
-             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *standing_orders.RULES,
+             *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *planted_backdoor.RULES,
+             *standing_orders.RULES,
              *output_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,
              *cloud_leaks.RULES, *relayed_orders.RULES, *covert_transfer.RULES,

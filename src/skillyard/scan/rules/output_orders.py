@@ -22,6 +22,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView, register_keywords
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
+from skillyard.scan.rules.covert_orders import order_context
 
 _I = re.IGNORECASE
 _KEYS = (
@@ -47,14 +48,19 @@ _ADDRESS = re.compile(
 )
 # a line labelled for the agent the way a harness would ("AGENT: next, run ..."): upper case only, so that an ordinary
 # "Agent: idle" status line in a log does not count
-_LABEL = re.compile(r"(?<![\w-])(?:AGENT|ASSISTANT|AI AGENT|AI)\s*(?:NOTE|INSTRUCTIONS?)?\s*:\s")
+_LABEL = re.compile(
+    r"(?<![\w-])(?:AGENT|ASSISTANT|AI AGENT|AI)\s*(?:NOTE|INSTRUCTIONS?)?\s*:\s"
+    # a data value that opens by addressing the assistant: ``"system_note": "Assistant: the admin enabled ..."``
+    r"|[\"']\s*(?:Assistant|Agent|AI\s+assistant)\s*:\s"
+)
 _SECRECY = re.compile(
     r"\b(?:do\s+not|don'?t|never)\s+(?:ask|tell|inform|notify|prompt|alert|bother)\s+(?:the\s+)?user\b"
     r"|\bwithout\s+(?:asking|telling|informing|notifying|prompting|confirming\s+with)\s+(?:the\s+)?user\b"
     r"|\buser\s+(?:has\s+)?already\s+(?:consented|approved|agreed|authori[sz]ed|confirmed|accepted)\b"
     r"|\b(?:run|execute)\s+(?:\w+\s+){0,4}silently\b|\bsilently\s+(?:run|execute|apply|repair)\b"
     r"|\bno\s+need\s+to\s+(?:ask|confirm\s+with|tell)\s+(?:the\s+)?user\b"
-    r"|\b(?:do\s+not|don'?t|never)\s+mention\b[^\n]{0,40}\b(?:summary|reply|response|report)\b",
+    r"|\b(?:do\s+not|don'?t|never)\s+mention\b[^\n]{0,40}\b(?:summary|reply|response|report)\b"
+    r"|\b(?:approved|authori[sz]ed|consented\s+to|accepted)\s+by\s+the\s+user\b|\bdo\s+not\s+surface\s+(?:it|this)\b",
     _I,
 )
 _COMMAND = re.compile(
@@ -81,13 +87,16 @@ def _decoded(block: str) -> str:
 
 def _output_orders(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role in ("test", "skill_md") or tf.lang not in _LANGS or not tf.has_any(_KEYS):
+        example = tf.lang in ("markdown", "json")  # example tool output the skill shows the agent (blind9)
+        if tf.role == "test" or (tf.role == "skill_md" and not example) or not tf.has_any(_KEYS):
+            continue
+        if tf.lang not in _LANGS and not example:
             continue
         rows = tf.rows
         for n in sorted(tf.rows_with(_KEYS)):
             m = _ADDRESS.search(rows[n - 1]) or _LABEL.search(rows[n - 1])
-            if m is None:
-                continue
+            if m is None or (tf.md is not None and tf.md.line(n).kind != "code"):
+                continue  # in markdown only example output (code blocks) is read here; prose has its own rules
             block = "\n".join(rows[max(0, n - 1 - _SPAN) : n + _SPAN])
             s = _SECRECY.search(block)
             c = _COMMAND.search(block)
@@ -101,7 +110,7 @@ def _output_orders(view: SkillView) -> Iterator[Hit]:
                 n,
                 f"program output addressed to the AI agent orders a command and keeps it from the user{extra}",
                 snippet(rows[n - 1], m.start(), m.end()),
-                SCRIPT,
+                order_context(tf, n) if example else SCRIPT,
                 Severity.CRITICAL if payload else None,
             )
             break

@@ -210,6 +210,16 @@ def host_of(url: str) -> str:
         return ""
 
 
+def foreign_host(text: str) -> str | None:
+    """The host of the first URL in ``text`` that is not local, not a trusted installer host and not taken from a
+    variable or placeholder (``https://$HOST/...``, ``{{ url }}``, ``<your-server>``): a hard-coded third party."""
+    for url in URL.findall(text):
+        host = url.split("//", 1)[-1].split("/", 1)[0]
+        if not any(c in host for c in "${<") and host_class(url) not in ("local", "trusted"):
+            return str(host)
+    return None
+
+
 def suffix_in(host: str, hosts: frozenset[str]) -> bool:
     """``host`` is one of ``hosts`` or a subdomain of one (set look-ups of its dot suffixes, not a scan)."""
     if host in hosts:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class
+from skillyard.scan.analyzers.hosts import foreign_host
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
@@ -46,18 +46,9 @@ def _drivers(view: SkillView) -> list[tuple[str, int, str]]:
     return out
 
 
-def _outside(text: str) -> str | None:
-    """The first host in ``text`` that is neither local nor taken from a variable."""
-    for u in URL.findall(text):
-        host: str = u.split("//", 1)[-1].split("/", 1)[0]
-        if "$" not in host and "{" not in host and host_class(u) not in ("local", "trusted"):
-            return host
-    return None
-
-
 def _filter_upload(view: SkillView) -> Iterator[Hit]:
     for path, line, cmd in _drivers(view):
-        host = _outside(cmd) if _SEND.search(cmd) and _BODY.search(cmd) else None
+        host = foreign_host(cmd) if _SEND.search(cmd) and _BODY.search(cmd) else None
         if host is not None:
             yield Hit("E040", path, line, f"git filter driver uploads file contents to {host}", snippet(cmd), SCRIPT)
             continue
@@ -68,7 +59,7 @@ def _filter_upload(view: SkillView) -> Iterator[Hit]:
                 if not _SEND.search(row):
                     continue
                 chunk = " ".join(tf.rows[n - 1 : n + 2])
-                host = _outside(chunk) if _BODY.search(chunk) else None
+                host = foreign_host(chunk) if _BODY.search(chunk) else None
                 if host is not None:
                     yield Hit(
                         "E040",

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class
+from skillyard.scan.analyzers.hosts import foreign_host
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
@@ -46,11 +46,9 @@ def _hook_exfil(view: SkillView) -> Iterator[Hit]:
             cmd = m.group(1)
             if not _SEND.search(cmd) or not _PAYLOAD.search(cmd):
                 continue
-            hosts = [u for u in URL.findall(cmd) if "$" not in u.split("//", 1)[-1].split("/", 1)[0]]
-            bad = [u for u in hosts if host_class(u) not in ("local", "trusted")]
-            if not bad:
+            host = foreign_host(cmd)
+            if host is None:
                 continue
-            host = bad[0].split("//", 1)[-1].split("/", 1)[0]
             yield Hit(
                 "E039",
                 tf.path,

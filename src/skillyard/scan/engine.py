@@ -67,9 +67,7 @@ def _concealed_order(view: SkillView, h: Hit) -> bool:
     invisible Unicode tag characters - on a line read as an instruction (not a fenced or quoted example). A
     security skill teaching about such orders shows them; it does not hide them, so the topic discount does not
     apply."""
-    # an upload under a secrecy order / an order to plant an auth bypass, outside any attack-example heading
-    # (covert_transfer, planted_backdoor): not a quotation a security skill shows
-    if h.rule in ("E029", "P036"):
+    if get_rule(h.rule).topic_exempt:  # rules whose hits are concealed orders by construction (E029, P036)
         return True
     if h.context is None or h.context.kind is not ContextKind.INSTRUCTION:
         return False

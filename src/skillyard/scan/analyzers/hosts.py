@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from skillyard.model import Severity
+
 URL = re.compile(r"\b(?:https?|ftp)://[^\s\"'`<>)\]}|;]+", re.IGNORECASE)
 _IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 _PRIVATE_IP = re.compile(r"^(?:127\.|10\.|192\.168\.|0\.0\.0\.0$|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.)")
@@ -210,13 +212,30 @@ def host_of(url: str) -> str:
         return ""
 
 
+def templated_host(url: str) -> bool:
+    """The host part is a variable or placeholder (``https://${HOST}/...``, ``{{ url }}``, ``<your-server>``): the
+    user's own server, not a hard-coded one."""
+    host = url.split("//", 1)[-1].split("/", 1)[0]
+    return "$" in host or "{" in host or "<" in host
+
+
+def code_host_severity(url: str) -> Severity | None:
+    """How bad it is to fetch and run code from ``url``: None for a local, trusted-installer or templated host,
+    medium for GitHub-hosted code, high for any other host (the policy the fetch-and-run rules share)."""
+    if templated_host(url):
+        return None
+    cls = host_class(url)
+    if cls in ("local", "trusted"):
+        return None
+    return Severity.MEDIUM if cls == "github" else Severity.HIGH
+
+
 def foreign_host(text: str) -> str | None:
-    """The host of the first URL in ``text`` that is not local, not a trusted installer host and not taken from a
-    variable or placeholder (``https://$HOST/...``, ``{{ url }}``, ``<your-server>``): a hard-coded third party."""
+    """The host of the first URL in ``text`` that is not local, not a trusted installer host and not templated: a
+    hard-coded third party."""
     for url in URL.findall(text):
-        host = url.split("//", 1)[-1].split("/", 1)[0]
-        if not any(c in host for c in "${<") and host_class(url) not in ("local", "trusted"):
-            return str(host)
+        if not templated_host(url) and host_class(url) not in ("local", "trusted"):
+            return str(url.split("//", 1)[-1].split("/", 1)[0])
     return None
 
 

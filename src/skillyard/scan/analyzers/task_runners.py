@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -96,36 +97,31 @@ def _taskfile(view: SkillView, tf: TextFile) -> None:
             _add(view, tf, _line_of(tf, cmd, 1), [cmd], "taskfile")
 
 
-def _package_scripts(view: SkillView, tf: TextFile, skip: tuple[str, ...]) -> None:
-    """Every ``scripts`` entry of a bundled ``package.json`` but the install hooks (collected on their own)."""
+def _json_table(tf: TextFile, key: str) -> Iterator[tuple[str, Any, int]]:
+    """(name, value, line of the name) of each entry of the object under ``key`` of a JSON manifest."""
     try:
         data = json.loads(tf.text)
     except ValueError:
         return
-    scripts = data.get("scripts") if isinstance(data, dict) else None
-    if not isinstance(scripts, dict):
-        return
-    for name, cmd in scripts.items():
-        if name in skip or not isinstance(cmd, str) or not cmd.strip():
-            continue
-        line = next((i for i, r in enumerate(tf.rows, 1) if f'"{name}"' in r), 1)
-        _add(view, tf, line, [cmd], "manifest")
+    table = data.get(key) if isinstance(data, dict) else None
+    if isinstance(table, dict):
+        for name, value in table.items():
+            yield name, value, next((i for i, r in enumerate(tf.rows, 1) if f'"{name}"' in r), 1)
+
+
+def _package_scripts(view: SkillView, tf: TextFile, skip: tuple[str, ...]) -> None:
+    """Every ``scripts`` entry of a bundled ``package.json`` but the install hooks (collected on their own)."""
+    for name, cmd, line in _json_table(tf, "scripts"):
+        if name not in skip and isinstance(cmd, str) and cmd.strip():
+            _add(view, tf, line, [cmd], "manifest")
 
 
 def _json_commands(view: SkillView, tf: TextFile, key: str) -> None:
     """Every command under ``key`` of a JSON manifest: ``deno.json`` ``tasks``, ``composer.json`` ``scripts`` (a
     command or a list of them; ``@php`` runs PHP, ``@composer``/``@other-script`` and ``Class::method`` callbacks
     are not shell)."""
-    try:
-        data = json.loads(tf.text)
-    except ValueError:
-        return
-    table = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(table, dict):
-        return
-    for name, value in table.items():
+    for _name, value, line in _json_table(tf, key):
         cmds = value if isinstance(value, list) else [value]
-        line = next((i for i, r in enumerate(tf.rows, 1) if f'"{name}"' in r), 1)
         body = []
         for cmd in cmds:
             if not isinstance(cmd, str) or not cmd.strip() or "::" in cmd.split(" ", 1)[0]:

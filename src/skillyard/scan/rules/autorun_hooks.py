@@ -23,21 +23,14 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class
+from skillyard.scan.analyzers.hosts import URL, host_class, templated_host
 from skillyard.scan.analyzers.view import SkillView, TextFile
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
-
-def _templated(url: str) -> bool:
-    """The host part is a variable or placeholder (``https://${HOST}/...``): the user's own server."""
-    host = url.split("//", 1)[-1].split("/", 1)[0]
-    return "$" in host or "{" in host or "<" in host
-
-
 # -- PE024 ----------------------------------------------------------------------------------------------------
 
-_AGENT_EVENTS = re.compile(r"\"(?:PreToolUse|PostToolUse|SessionStart|UserPromptSubmit|Stop|SubagentStop|"
+AGENT_EVENTS = re.compile(r"\"(?:PreToolUse|PostToolUse|SessionStart|UserPromptSubmit|Stop|SubagentStop|"
                            r"Notification|PreCompact|SessionEnd)\"")  # fmt: skip
 _SSH_AUTO = re.compile(r"^\s*(?:Match\s+(?:.*\s)?exec|ProxyCommand|LocalCommand|KnownHostsCommand)\b", re.IGNORECASE)
 # ``https.get``, also written ``require('https').get`` / ``require("node:http").request`` in a ``node -e`` one-liner
@@ -64,7 +57,7 @@ def _bad_command(cmd: str) -> tuple[str, Severity] | None:
     worst: Severity | None = None
     for url in URL.findall(cmd):
         cls = host_class(url)
-        if cls in ("trusted", "local") or _templated(url):
+        if cls in ("trusted", "local") or templated_host(url):
             continue
         sev = Severity.MEDIUM if cls == "github" else Severity.HIGH
         worst = sev if worst is None or sev.rank > worst.rank else worst
@@ -191,7 +184,7 @@ def _autorun(view: SkillView) -> Iterator[Hit]:
         if ".pth" in text or low.endswith(".pth") or "customize.py" in text:
             yield from _pth(tf)
         if low.endswith(".json"):
-            if '"hooks"' in text and _AGENT_EVENTS.search(text):
+            if '"hooks"' in text and AGENT_EVENTS.search(text):
                 yield from _rows(tf, "agent hook (runs on agent events)", _COMMAND_KEY)
             elif "folderOpen" in text and '"command"' in text:
                 where = "editor task that runs when the folder opens"

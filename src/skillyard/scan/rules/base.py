@@ -66,6 +66,9 @@ class Rule:
     mitre: str | None = None
     capability: str | None = None
     retired: bool = False
+    # an order kept from the user is never a quotation: a security-topic skill's discount does not apply to it
+    # (documentation contexts such as an attack-examples heading still weigh it down)
+    topic_exempt: bool = False
 
     @property
     def anchor(self) -> str:

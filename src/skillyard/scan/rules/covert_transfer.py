@@ -8,7 +8,7 @@ erwähnen"), followed within a few lines by a command that uploads data (``curl 
 honest example, and a secrecy phrase alone is a medium finding. Together they are a covert transfer of the user's
 data, whatever the data is called (an "archive", a "backup", "compliance storage"). An upload to the service the
 skill is about (named in its description), to localhost, or shown under a heading that introduces attack examples
-is not matched. The order is not discounted on a security-topic skill either (the engine exempts E029 like
+is not matched. The order is not discounted on a security-topic skill either (the rule is ``topic_exempt``, like
 orders hidden in HTML comments): teaching material shows such a passage under a heading that says so.
 """
 
@@ -93,5 +93,6 @@ RULES = [
         _covert_upload,
         mitre="T1048",
         capability="network_egress",
+        topic_exempt=True,
     ),
 ]

@@ -22,17 +22,10 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class, host_of
+from skillyard.scan.analyzers.hosts import URL, code_host_severity, host_class, host_of, templated_host
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
-
-
-def _templated(url: str) -> bool:
-    """The host part is a variable or placeholder (``https://${HOST}/...``): the user's own server."""
-    host = url.split("//", 1)[-1].split("/", 1)[0]
-    return "$" in host or "{" in host or "<" in host
-
 
 # -- SC024 ----------------------------------------------------------------------------------------------------
 
@@ -54,17 +47,10 @@ _RECIPE_RUN = re.compile(
 )
 
 
-def _severity(url: str) -> Severity | None:
-    cls = host_class(url)
-    if cls in ("trusted", "local") or _templated(url):
-        return None
-    return Severity.MEDIUM if cls == "github" else Severity.HIGH
-
-
 def _worst_url(text: str) -> tuple[str, Severity] | None:
     best: tuple[str, Severity] | None = None
     for url in URL.findall(text):
-        sev = _severity(url)
+        sev = code_host_severity(url)
         if sev is not None and (best is None or sev.rank > best[1].rank):
             best = (url, sev)
     return best
@@ -79,7 +65,7 @@ _FROM_ENV = re.compile(r"\benv::var|\benv!\s*\(|\boption_env!|\bENV\s*\[|\bENV\.
 def _assembled_host(text: str) -> tuple[str, Severity] | None:
     if _FROM_ENV.search(text) or not _PIPED.search(text):
         return None
-    url = next((u for u in URL.findall(text) if _templated(u)), None)
+    url = next((u for u in URL.findall(text) if templated_host(u)), None)
     return None if url is None else (url, Severity.HIGH)
 
 
@@ -94,7 +80,7 @@ def _native_hook(tf: TextFile, name: str) -> Iterator[Hit]:
     n = next((i for i, r in enumerate(tf.rows, 1) if url in r), 1)
     what = {"build.rs": "cargo build script", "extconf.rb": "gem native-extension hook"}.get(name, "gem build hook")
     what = "Gradle build script" if ".gradle" in name else what
-    where = "a host assembled in the hook" if _templated(url) else host_of(url)
+    where = "a host assembled in the hook" if templated_host(url) else host_of(url)
     yield Hit("SC024", tf.path, n, f"{what} fetches code from {where} and runs it at build/install time",
               snippet(tf.rows[n - 1]), SCRIPT, sev)  # fmt: skip
 
@@ -252,7 +238,7 @@ def _go_proxy(view: SkillView) -> Iterator[Hit]:
             m = _GOPROXY.search(row) if "goproxy" in row.lower() else None
             for url in re.split(r"[,|]", m.group("v")) if m else ():
                 host = host_of(url if "://" in url else "https://" + url)
-                if not host or "." not in host or _templated(url) or "$" in url:
+                if not host or "." not in host or templated_host(url) or "$" in url:
                     continue
                 cls = host_class(url)
                 if cls == "local" or any(host == o or host.endswith("." + o) for o in _GO_OFFICIAL):

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_class, host_of
+from skillyard.scan.analyzers.hosts import URL, code_host_severity, host_of
 from skillyard.scan.analyzers.view import SkillView, TextFile
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
@@ -31,16 +31,6 @@ def _code_files(view: SkillView) -> Iterator[TextFile]:
     for tf in view.files:
         if tf.role != "test" and tf.lang in _CODE_LANGS:
             yield tf
-
-
-def _host_severity(url: str) -> Severity | None:
-    host = url.split("//", 1)[-1].split("/", 1)[0]
-    if "$" in host or "{" in host or "<" in host:
-        return None
-    cls = host_class(url)
-    if cls == "local" or cls == "trusted":
-        return None
-    return Severity.MEDIUM if cls == "github" else Severity.HIGH
 
 
 # -- E023 -----------------------------------------------------------------------------------------------------
@@ -65,7 +55,7 @@ def _git_push(view: SkillView) -> Iterator[Hit]:
             target = next((r for r in remotes if re.search(rf"\s{re.escape(r)}\b", pm.group("args"))), None)
             if target is None:
                 continue
-            sev = _host_severity(remotes[target])
+            sev = code_host_severity(remotes[target])
             if sev is not None:
                 host = host_of(remotes[target]) or remotes[target]
                 yield Hit("E023", tf.path, n, f"pushes every branch/tag to a remote the skill adds ({host})",
@@ -198,7 +188,7 @@ def _history_upload(view: SkillView) -> Iterator[Hit]:
             if not _SEND.search(row) and "POST" not in row:
                 continue
             for url in URL.findall(row):
-                sev = _host_severity(url)
+                sev = code_host_severity(url)
                 if sev is not None:
                     yield Hit("E026", tf.path, n, f"sends agent session histories to {host_of(url)}",
                               snippet(row), SCRIPT, sev)  # fmt: skip

@@ -18,11 +18,9 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import foreign_host
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.context import SCRIPT
+from skillyard.scan.rules.autorun_hooks import AGENT_EVENTS
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
-_EVENTS = re.compile(
-    r"\"(?:PreToolUse|PostToolUse|UserPromptSubmit|SessionStart|SessionEnd|Stop|SubagentStop|PreCompact)\""
-)
 _COMMAND = re.compile(r"\"command\"\s*:\s*\"((?:\\.|[^\"\\])*)\"")
 _SEND = re.compile(r"\b(?:curl|wget|nc|ncat|http|xh|Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b", re.IGNORECASE)
 # the payload: stdin forwarded as the body, or fields of it named
@@ -37,7 +35,7 @@ def _hook_exfil(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or not tf.path.lower().endswith(".json") or '"hooks"' not in tf.text:
             continue
-        if not _EVENTS.search(tf.text):
+        if not AGENT_EVENTS.search(tf.text):
             continue
         for n, row in enumerate(tf.rows, 1):
             m = _COMMAND.search(row)

@@ -76,5 +76,6 @@ RULES = [
         "Remove the order; authentication code must have no alternative success path.",
         _planted_backdoor,
         mitre="T1556",
+        topic_exempt=True,
     ),
 ]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import host_class, host_of
+from skillyard.scan.analyzers.hosts import code_host_severity, host_class, host_of
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
@@ -37,16 +37,15 @@ def _url_runners(view: SkillView) -> Iterator[Hit]:
             continue
         for m in _RUNNERS.finditer(sn.text):
             url = next(g for g in m.groups() if g is not None)
-            cls = host_class(url)
-            if cls in ("trusted", "local") or "$" in url or "{" in url:
+            sev = code_host_severity(url)
+            if sev is None:
                 continue
-            sev = Severity.MEDIUM if cls == "github" else Severity.HIGH
             line = sn.line + sn.text.count("\n", 0, m.start())
             yield Hit(
                 "SC036",
                 sn.file,
                 line,
-                f"{m.group(0).split()[0]} runs code fetched from {host_of(url)} ({cls} host)",
+                f"{m.group(0).split()[0]} runs code fetched from {host_of(url)} ({host_class(url)} host)",
                 snippet(sn.text, m.start(), m.end()),
                 sn.ctx,
                 sev,

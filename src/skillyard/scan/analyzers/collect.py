@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from skillyard.scan.analyzers.embedded_cmds import embedded_commands
 from skillyard.scan.analyzers.markdown import INLINE_CODE
 from skillyard.scan.analyzers.task_runners import task_runner_recipes
 from skillyard.scan.analyzers.view import PS_LANGS, SHELL_LANGS, WINDOW, Fact, SkillView, Snippet
@@ -188,6 +189,7 @@ def collect_snippets(view: SkillView) -> None:
     task_runner_recipes(view, _NPM_HOOKS)
     _workflow_steps(view)
     _service_commands(view)
+    embedded_commands(view)
     for tf in view.files:
         if tf.lang in ("shell", "powershell"):
             head = tf.line_objs(1)

@@ -50,6 +50,13 @@ _NET_ALIAS = re.compile(
     r"|\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['\"](?:node:)?(?:https?|http2|net|tls|dgram|dns(?:/promises)?)['\"]"
 )
 _FS_READ = re.compile(r"\b(?:readFileSync|readFile|createReadStream|readdirSync|readdir|glob)\s*\(")
+# What a browser extension or app plugin can reach that is not its own: every cookie or the browsing history
+# (``chrome.cookies.getAll``), a whole Obsidian vault (``app.vault.getMarkdownFiles()`` read file by file), a page's
+# whole localStorage. Sent out together with a network call, it is the extension stealer pattern.
+_APP_DATA = re.compile(
+    r"\b(?:chrome|browser)\.(?:cookies\.getAll|history\.search)\s*\(|\bvault\.(?:getMarkdownFiles|getFiles"
+    r"|getAllLoadedFiles)\s*\(|JSON\.stringify\(\s*(?:window\.)?localStorage\s*\)"
+)
 _STR = re.compile(r"(['\"`])((?:\\.|(?!\1).){1,300})\1")
 _URL = re.compile(r"https?://[^\s'\"`)]+")
 
@@ -187,6 +194,12 @@ def analyse_javascript(view: SkillView) -> None:
                     f = Fact("js.secret_read", tf.path, ln.lineno, f"reads {k} location", ln.ctx, s[:200], k)
                     view.facts.append(f)
                     reads.append(f)
+            if ("cookies" in t or "history" in t or "vault" in t or "localStorage" in t) and _APP_DATA.search(t):
+                k = "user_files" if "vault" in t else "store"
+                what = "a whole note vault" if k == "user_files" else "the browser's cookies, history or storage"
+                f = Fact("js.secret_read", tf.path, ln.lineno, f"reads {what}", ln.ctx, s[:200], k)
+                view.facts.append(f)
+                reads.append(f)
             if _NET.search(t) or (net_alias is not None and net_alias.search(t)):
                 urls = _URL.findall(t)
                 f = Fact("js.network", tf.path, ln.lineno, "network request", ln.ctx, s[:200], urls[0] if urls else "")

@@ -43,6 +43,26 @@ _EXT_LANG = {
     ".targets": "xml",
     ".props": "xml",
     ".csproj": "xml",
+    # code run by a tool (an AutoHotkey script, a registry import, vim/Swift/CMake/Bazel/Xcode build files):
+    # read as code, so what it does weighs like a bundled script rather than a reference text
+    ".ahk": "autohotkey",
+    ".ah2": "autohotkey",
+    ".reg": "registry",
+    ".vim": "vim",
+    ".swift": "swift",
+    ".cmake": "cmake",
+    ".bzl": "starlark",
+    ".pbxproj": "pbxproj",
+}
+_NAME_LANG = {
+    "vimrc": "vim",
+    ".vimrc": "vim",
+    "_vimrc": "vim",
+    ".gvimrc": "vim",
+    "vagrantfile": "ruby",
+    "cmakelists.txt": "cmake",
+    "tmux.conf": "tmux",
+    ".tmux.conf": "tmux",
 }
 
 # dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the
@@ -68,6 +88,8 @@ def detect_lang(path: str, text: str) -> str:
     name = PurePosixPath(path).name.lower()
     if name in SHELL_RC_NAMES:
         return "shell"
+    if name in _NAME_LANG:
+        return _NAME_LANG[name]
     ext = PurePosixPath(path).suffix.lower()
     if ext in _EXT_LANG:
         return _EXT_LANG[ext]

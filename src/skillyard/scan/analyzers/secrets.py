@@ -18,7 +18,10 @@ CREDENTIAL_PATH = re.compile(
     r"|\.claude/\.credentials\.json|\.codex/auth\.json|\.config/openai|\.openclaw/[\w./-]*(?:auth|token|credential)"
     r"|\.claude/projects\b|\.codex/sessions\b|\.cursor/chats\b|\.gemini/tmp\b|\.openclaw/(?:agents|sessions)\b"
     r"|(?<![a-z0-9])id_(?:rsa|ed25519|ecdsa|dsa)(?![a-z0-9])|security\s+find-(?:generic|internet)-password"
-    r"|\bgpg2?\s+(?:-[-\w=]+\s+)*--export-secret-(?:keys|subkeys))",
+    r"|\bgpg2?\s+(?:-[-\w=]+\s+)*--export-secret-(?:keys|subkeys)"
+    # a cloud instance's role credentials, from its metadata service (AWS IMDS, GCP, Azure managed identity)
+    r"|169\.254\.169\.254/latest/meta-data/iam/security-credentials|computeMetadata/v1/instance/service-accounts"
+    r"|169\.254\.169\.254/metadata/identity/oauth2/token)",
     re.IGNORECASE,
 )
 ENV_FILE = re.compile(r"(?<![\w.-])\.env(?:\.local|\.production|\.prod|\.development)?(?![\w.-])")
@@ -58,7 +61,8 @@ def secret_kind(text: str) -> str | None:
         r"\.ssh|\.aws|gcloud|application_default|\.azure|\.kube|\.docker|\.netrc|\.npmrc|\.pypirc|git-credentials"
         r"|\.gnupg|gh/hosts|vault-token|shadow|_history|password-store|credentials\.json|\.credentials|auth\.json"
         r"|openai|openclaw|id_(?:rsa|ed25519|ecdsa|dsa)|find-(?:generic|internet)-password"
-        r"|claude/projects|codex/sessions|cursor/chats|gemini/tmp|export-secret",
+        r"|claude/projects|codex/sessions|cursor/chats|gemini/tmp|export-secret|security-credentials|service-accounts"
+        r"|identity/oauth2",
         text,
         re.IGNORECASE,
     ):

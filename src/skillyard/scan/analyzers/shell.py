@@ -366,10 +366,9 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                         )
                     if "-c" in c.words and c.name in ("bash", "sh", "zsh", "dash") and sn.depth < 3:
                         idx = c.words.index("-c")
-                        if idx + 1 < len(c.words) and "$(" not in c.words[idx + 1]:
-                            view.snippets.append(
-                                Snippet(sn.file, line, c.words[idx + 1], sn.ctx, "bash -c", depth=sn.depth + 1)
-                            )
+                        inner = c.words[idx + 1] if idx + 1 < len(c.words) else ""
+                        if inner and ("$(" not in inner or "curl" in inner or "wget" in inner):
+                            view.snippets.append(Snippet(sn.file, line, inner, sn.ctx, "bash -c", depth=sn.depth + 1))
                     if sn.depth < 3:
                         for cmd in _inline_js_commands(c):
                             view.snippets.append(Snippet(sn.file, line, cmd, sn.ctx, "node -e", depth=sn.depth + 1))

@@ -12,6 +12,7 @@ from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.shell_vars import upload_target
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, hit_at, line_rule
+from skillyard.scan.rules.ci_untrusted import config_env_dumps
 from skillyard.scan.rules.dump_upload import dump_upload, lookalike
 from skillyard.scan.rules.passage_leak import passage_leaks
 from skillyard.scan.rules.signals import egress, sensitive_reads
@@ -133,6 +134,7 @@ def _env_dump(view: SkillView) -> Iterator[Hit]:
     """E003; critical when the dump is piped straight to a host that is not local or trusted."""
     for f in view.facts_of("py.env_dump", "js.env_dump"):
         yield Hit("E003", f.file, f.line, f.detail, f.evidence, f.ctx)
+    yield from config_env_dumps(view)  # commands a workflow step, unit or alias carries
     for h in line_rule(
         "E003",
         _ENV_DUMP_SH,

@@ -3,8 +3,10 @@
 A ``ClusterRoleBinding``/``RoleBinding`` whose ``roleRef`` is ``cluster-admin`` (or ``admin``/``edit``) and whose
 subjects include a built-in group that means "everybody" - ``system:authenticated``, ``system:unauthenticated``,
 ``system:anonymous``, ``system:serviceaccounts`` (every pod's service account) - gives any workload or user full
-control of the cluster. Named "metrics-reader" and described as read-only, it is a backdoor. A binding of
-``cluster-admin`` to one named service account is common in operator manifests and is not matched here; neither is
+control of the cluster. Named "metrics-reader" and described as read-only, it is a backdoor. The
+``default`` service account counts too (high): every pod of its namespace without an account of its own runs as
+it (blind11 k8s-admission-defaults). A binding of ``cluster-admin`` to one named service account is common in
+operator manifests and is not matched here; neither is
 a ClusterRole granting ``get``/``list`` on metrics.
 """
 
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+import yaml
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
@@ -40,6 +44,37 @@ def _documents(text: str) -> Iterator[tuple[int, list[str]]]:
         yield start, rows
 
 
+def _flow_binding(rows: list[str]) -> tuple[str | None, list[tuple[int, str]]]:
+    """(strong role, [(row index, everyone-subject)]) of a binding written in YAML flow style
+    (``roleRef: { kind: ClusterRole, name: cluster-admin }``, ``- { kind: ServiceAccount, name: default }``)."""
+    try:
+        data = yaml.safe_load("\n".join(rows))
+    except yaml.YAMLError:
+        return None, []
+    if not isinstance(data, dict) or not isinstance(data.get("roleRef"), dict):
+        return None, []
+    role = str(data["roleRef"].get("name", ""))
+    subjects = data.get("subjects")
+    found: list[tuple[int, str]] = []
+    for sub in subjects if isinstance(subjects, list) else []:
+        if not isinstance(sub, dict):
+            continue
+        name, kind = str(sub.get("name", "")), str(sub.get("kind", ""))
+        # the ``default`` service account: every pod of its namespace that names no account of its own runs as it
+        label = (
+            f"default service account of {sub.get('namespace', 'its')!s} namespace"
+            if (kind == "ServiceAccount" and name == "default")
+            else name
+            if _EVERYONE.match(f"name: {name}")
+            else ""
+        )
+        if label:
+            own = re.compile(rf"\bname\s*:\s*[\"']?{re.escape(name)}[\"']?\s*(?:[,}}]|$)")
+            i = next((i for i, r in enumerate(rows) if own.search(r) and "roleRef" not in r), 0)
+            found.append((i, label))
+    return (role if role in ("cluster-admin", "admin", "edit") else None), found
+
+
 def _open_bindings(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or tf.lang not in ("yaml", "text", "markdown") or "RoleBinding" not in tf.text:
@@ -53,6 +88,8 @@ def _open_bindings(view: SkillView) -> Iterator[Hit]:
             ref = doc[doc.index("roleRef") :].split("\n")
             role = next((m.group(1) for r in ref[1:6] if (m := _STRONG_ROLE.match(r))), None)
             groups = [(i, m.group(1)) for i, r in enumerate(rows) if (m := _EVERYONE.match(r))]
+            if (role is None or not groups) and tf.lang == "yaml":
+                role, groups = _flow_binding(rows)
             if role is None or not groups:
                 continue
             i, group = groups[0]
@@ -62,11 +99,15 @@ def _open_bindings(view: SkillView) -> Iterator[Hit]:
                 "PE034",
                 tf.path,
                 n,
-                f"RBAC binding grants {role!r} to {group!r} (every "
-                f"{'service account' if group.endswith('serviceaccounts') else 'user'} in the cluster)",
+                f"RBAC binding grants {role!r} to {group!r}"
+                + (
+                    ""
+                    if group.startswith("default")
+                    else f" (every {'service account' if group.endswith('serviceaccounts') else 'user'} in the cluster)"
+                ),
                 snippet(rows[i]),
                 ctx or SCRIPT,
-                Severity.CRITICAL if role == "cluster-admin" else Severity.HIGH,
+                Severity.CRITICAL if role == "cluster-admin" and not group.startswith("default") else Severity.HIGH,
             )
 
 

@@ -61,12 +61,31 @@ def with_prose_bypass(inner: Check) -> Check:
     return check
 
 
+_SUDO_RULE = re.compile(r"^\s*[%\w.-]+\s+[\w.,-]+\s*=\s*(?:\([^)]*\)\s*)?((?:\w+:\s*)*)(.+)$")
+
+
+def _installs_scoped_rule(view: SkillView, evidence: str) -> bool:
+    """``evidence`` installs a bundled sudoers file (``install -m 440 99-deploy /etc/sudoers.d/``) whose every rule
+    names its commands (``deploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart app.service``), none ``ALL``."""
+    for tf in view.files:
+        name = tf.path.rsplit("/", 1)[-1]
+        if tf.path == "SKILL.md" or not re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", evidence):
+            continue
+        rules = [m for r in tf.rows if r.strip() and not r.lstrip().startswith(("#", "Defaults")) and
+                 (m := _SUDO_RULE.match(r))]  # fmt: skip
+        if rules and all(not re.search(r"(?:^|,)\s*ALL\s*(?:,|$)", m.group(2)) for m in rules):
+            return True
+    return False
+
+
 def scoped(inner: Check) -> Check:
-    """PE002: NOPASSWD scoped to named commands is medium; NOPASSWD: ALL and setuid stay high."""
+    """PE002: NOPASSWD scoped to named commands is medium (also when the line installs a bundled sudoers file whose
+    rules all name their commands); NOPASSWD: ALL and setuid stay high."""
 
     def check(view: SkillView) -> Iterator[Hit]:
         for h in inner(view):
             scoped = "NOPASSWD" in h.evidence and not re.search(r"NOPASSWD:\s*ALL", h.evidence)
+            scoped = scoped or ("sudoers" in h.evidence and _installs_scoped_rule(view, h.evidence))
             yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM if scoped else None)
 
     return check

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers.concealed_url import concealed_url
 from skillyard.scan.analyzers.gates import Gated
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.view import WINDOW, Fact, Line, SkillView, TextFile
@@ -92,6 +93,10 @@ def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
             sev, conf = Severity.MEDIUM, 0.6
         else:
             sev, conf = Severity.HIGH, 0.8
+        tf = view.file(f.file)
+        hidden = concealed_url(tf, f.evidence) if not f.value and tf is not None else None
+        if hidden:  # the host is kept from the reader on purpose
+            sev, conf, cls = Severity.HIGH, 0.8, f"URL {hidden}, unknown"
         yield Hit(
             "SC001",
             f.file,

@@ -1,13 +1,15 @@
 """PE007 (reverse shell or remote access) checks, and when a quoted reverse shell is reference material.
 
 A CTF, pentest or red-team skill lists reverse-shell one-liners as a cheat sheet: the target is a placeholder the
-reader fills in (``$LHOST``, ``<attacker-ip>``, ``ATTACKER_IP``) and the line sits in markdown, not in a script
+reader fills in (``$LHOST``, ``<attacker-ip>``, ``ATTACKER_IP``) or a private lab address (``10.10.14.7``, the
+reader's own VPN interface on a CTF network) and the line sits in markdown, not in a script
 the skill runs. The same one-liner with a concrete host, with the variable assigned in the same file, in a
 bundled script, or in a skill that is not about security stays critical.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -32,7 +34,22 @@ def placeholder_target(row: str, text: str) -> bool:
     if var is not None:
         return re.search(rf"(?:^|[\s;]){re.escape(var.group(1))}=", text, re.MULTILINE) is None
     return bool(
-        re.fullmatch(r"<[^>]+>|[A-Z][A-Z0-9_]*|\{+\w+\}+", host) or re.search(r"attacker|your|lhost", host, re.I)
+        re.fullmatch(r"<[^>]+>|[A-Z][A-Z0-9_]*|\{+\w+\}+", host)
+        or re.search(r"attacker|your|lhost", host, re.I)
+        or _lab_address(host)
+    )
+
+
+def _lab_address(host: str) -> bool:
+    """A private (lab VPN, ``10.10.14.7`` on HackTheBox) or loopback address: a listener on the
+    reader's own lab network, not a host the skill's author controls."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    # RFC 1918 and loopback only: documentation ranges (192.0.2.0/24...) stand in for real attacker hosts
+    return ip.is_loopback or any(
+        ip in ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
     )
 
 
@@ -58,7 +75,8 @@ def revshell(view: SkillView) -> Iterator[Hit]:
         if view.security_topic and tf is not None and tf.lang == "markdown":
             row = tf.raw_rows[f.line - 1] if f.line <= tf.n_lines else f.evidence
             if placeholder_target(row, tf.text):  # a cheat sheet in a security skill
-                yield Hit("PE007", f.file, f.line, f.detail + " (placeholder target, reference)", f.evidence, f.ctx,
+                yield Hit("PE007", f.file, f.line, f.detail + " (placeholder or lab target, reference)", f.evidence,
+                          f.ctx,
                           Severity.MEDIUM)  # fmt: skip
                 continue
         yield Hit("PE007", f.file, f.line, f.detail, f.evidence, f.ctx)

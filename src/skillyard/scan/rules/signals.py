@@ -273,7 +273,12 @@ def sensitive_reads(view: SkillView) -> list[Signal]:
                 if ln.kind == "code" and ENV_SECRETS.search(ln.text):
                     out.append(Signal("env_dump", ln, tf.path, ln.lineno, ln.text.strip()[:200], ln.ctx.kind in ACTIVE))
     for f in view.facts_of("py.secret_read", "js.secret_read", "py.env_dump", "js.env_dump"):
-        kind = "env_dump" if f.kind.endswith("env_dump") else (secret_kind(f.value or f.evidence) or "credential")
+        if f.kind.endswith("env_dump"):
+            kind = "env_dump"
+        elif f.value in ("credential", "store", "env_file", "user_files"):  # the analyzer already classified it
+            kind = f.value
+        else:
+            kind = secret_kind(f.value or f.evidence) or "credential"
         out.append(Signal(kind, None, f.file, f.line, f.evidence, f.ctx.kind in ACTIVE))
     view.cache["sens"] = out
     return list(out)

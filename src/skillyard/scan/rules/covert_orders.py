@@ -19,6 +19,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.gates import Gated
 from skillyard.scan.analyzers.view import SkillView, TextFile, fold, register_keywords
 from skillyard.scan.context import Context, ContextKind, base_context
+from skillyard.scan.rules.agent_address import ACTION, LABEL, LABEL_KEYS, ML_ADDRESS, ML_ADDRESS_KEYS, ML_COVERT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
 from skillyard.scan.rules.injection_patterns import AGAINST_USER
 
@@ -66,6 +67,10 @@ _ADDRESS = re.compile(
     r"|\b(?:AI|assistant|model|LLM|agent)(?:\s+model)?\s+(?:reading|processing|parsing|that\s+reads)\s+(?:this|these)\b"
     r"|\b(?:assistant|AI|model|agent)\s+usage\s+note\b|\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant)\b"
     r"|\bSYSTEM\s+NOT(?:E|ICE)\b|\bnot\s+for\s+display\b"
+    # "note to automated triage agents", "notes for AI coding assistants", "action required by AI coding agents"
+    r"|\b(?:note|notes|message|instructions?|directive|memo|guidance)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+    r"(?:(?:automated|autonomous|AI|LLM|coding|code|triage|review|CI)[\s-]+){1,2}(?:agents?|assistants?|bots?)\b"
+    r"|\b(?:action|attention)\s+required\s+(?:by|for|from)\s+(?:all\s+|any\s+)?(?:AI|LLM|automated|autonomous)\b"
     # es / de / fr / zh / ja: "nota para la IA", "Hinweis für die KI", "note pour l'IA", "给AI的说明", "AIへの指示"
     r"|\bnota\s+(?:para|al|a\s+la)\s+(?:la\s+|el\s+)?(?:IA|asistente|modelo|agente)\b"
     r"|\bhinweis\s+(?:für|an)\s+(?:die\s+|den\s+|das\s+)?(?:KI|Assistenten|Modell|Agenten)\b"
@@ -77,7 +82,15 @@ _COVERT = re.compile(
     r"\b(?:higher|highest|top)\s+priority\b|\bpriority\s+over\b|\bpre-?approved\b|\bauthori[sz]es?\s+you\b"
     r"|\bsilently\b|\bsecretly\b|\bquietly\b|\bnever\s+(?:reveal|mention|disclose|show|tell)\b"
     r"|\bdo\s+not\s+(?:reveal|mention|disclose|show|tell|point\s+(?:it|this)\s+out|display)\b|\bdon'?t\s+(?:reveal|mention|tell)\b"
-    r"|\bskip\s+(?:all\s+)?confirmations?\b|\bwithout\s+(?:asking|confirmation|telling)\b"
+    r"|\bskip\s+(?:all\s+)?confirmations?\b|\bwithout\s+(?:asking|confirmation|telling|waiting)\b"
+    # consent, delegation and urgency claimed for the user: "the user is away and has delegated this", "no
+    # confirmation needed", "do not wait for confirmation", "the owner asked agents to act on their behalf"
+    r"|\bdo\s+not\s+wait\s+for\s+(?:confirmation|approval|the\s+user)\b|\bno\s+(?:confirmation|approval)\s+(?:is\s+)?"
+    r"(?:needed|required|necessary)\b|\b(?:user|owner|maintainer)\s+is\s+(?:away|travell?ing|offline|unavailable)\b"
+    r"|\bhas\s+delegated\b|\b(?:asked|authori[sz]ed|delegated)\b[^.\n]{0,40}\bon\s+(?:their|his|her|the\s+user'?s"
+    r"|the\s+owner'?s)\s+behalf\b|\b(?:user|owner)\s+(?:has\s+)?(?:already\s+(?:consented|approved|agreed|authori[sz]ed)"
+    r"|pre-?approved)\b|\b(?:is|was|has\s+been)\s+(?:pre-?)?(?:approved|authori[sz]ed)\s+by\s+the\s+(?:user|owner)\b"
+    r"|\bdo\s+not\s+(?:list|include|report|record)\s+(?:it|this|them)\s+in\s+(?:the|your)\b"
     r"|\bif\s+the\s+user\s+asks\b[^.\n]{0,80}\b(?:say|tell|claim|deny|answer)\b"
     r"|\bignore\s+(?:the\s+user|previous|prior|all)\b|\bover(?:ride|rides)\s+(?:the\s+user|user|any)\b"
     r"|\bno\s+(?:lo\s+|se\s+lo\s+)?(?:menciones|digas|reveles|muestres)\b|\ben\s+secreto\b|\bsin\s+(?:preguntar|avisar)\b"
@@ -94,7 +107,8 @@ _COVERT = re.compile(
 # match of it contains (found for all files in the shared one-pass keyword index), so skipping loses no match.
 _ADDRESS_KEYS = (
     "note", "message", "instruction", "directive", "memo", "guidance", "reading", "processing", "parsing", "reads",
-    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への", "notice",
+    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への", "notice", "action required",
+    "attention required",
 )  # fmt: skip
 # The "if you are an AI / LLM / language model / assistant" branch: "you" is on most lines, so a row found only
 # through it must also hold "if" and one of the words that branch ends with (exact: every match contains them).
@@ -118,17 +132,45 @@ register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + UNBOU
 # was skipped).
 _FILE_KEYS = (
     "note", "message", "instruction", "directive", "reading", "usage", "if you are", "nota", "hinweis", "给", "致",
-    "への", "notice", "memo", "guidance", "processing", "parsing", "reads", "display", "attention",
+    "への", "notice", "memo", "guidance", "processing", "parsing", "reads", "display", "attention", "action required",
+    *ML_ADDRESS_KEYS, *LABEL_KEYS,
 )  # fmt: skip
 register_keywords(_FILE_KEYS)
+_DATA_LANGS = ("text", "json", "yaml", "toml", "xml", "svg", "csv")
 
 
 _ADDRESS_G = Gated(_ADDRESS)  # searches only the branches the row holds the literals of
 
 
+def _sent_data(view: SkillView, tf: TextFile) -> bool:
+    """A data file under a samples/fixtures folder that SKILL.md names: the skill sends the agent to read it."""
+    if tf.role != "test" or tf.lang not in _DATA_LANGS:
+        return False
+    md = view.file("SKILL.md")
+    return md is not None and tf.path in md.text
+
+
+def _address(
+    tf: TextFile, n: int, ml: set[int] | frozenset[int], label: set[int] | frozenset[int]
+) -> tuple[re.Match[str] | None, str]:
+    """The address on row ``n`` and its kind: "en" (the English forms), "ml" (another language) or "label" (an
+    "Assistant:" / "SYSTEM:" label, taken outside markdown prose only)."""
+    row = tf.rows[n - 1]
+    m = _ADDRESS_G.search(row, tf.lower_rows[n - 1])
+    if m is not None:
+        return m, "en"
+    if n in ml and (m := ML_ADDRESS.search(row)) is not None:
+        return m, "ml"
+    in_prose = tf.role == "skill_md" or (tf.md is not None and not _in_comment(tf, n))
+    if n in label and not in_prose and (m := LABEL.search(row)) is not None:
+        return m, "label"
+    return None, ""
+
+
 def _addressed_notes(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role not in _TEXT_ROLES and tf.role != "asset":
+        sent = _sent_data(view, tf)
+        if tf.role not in _TEXT_ROLES and tf.role != "asset" and not sent:
             continue
         if tf.role == "script" and tf.lang in ("python", "javascript", "typescript", "shell", "powershell", "go"):
             continue
@@ -140,17 +182,18 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
             for n in tf.candidate_numbers(_YOU_KEYS)
             if "if" in low_rows[n - 1] and any(w in low_rows[n - 1] for w in _YOU_ALSO)
         ]
+        ml, label = tf.rows_with(ML_ADDRESS_KEYS), tf.rows_with(LABEL_KEYS)
         numbers = tf.candidate_numbers(_ADDRESS_KEYS)
-        if you:
-            numbers = sorted(set(numbers).union(you))
+        if you or ml or label:
+            numbers = sorted(set(numbers).union(you, ml, label))
         for n in numbers:
             row = tf.rows[n - 1]
-            m = _ADDRESS_G.search(row, low_rows[n - 1])
+            m, kind = _address(tf, n, ml, label)
             if m is None or warns_against(row, m.start(), m.end()):
                 continue
             block = "\n".join(tf.rows[n - 1 : n + 8])
-            c = _COVERT.search(block)
-            if c is None:
+            c = _COVERT.search(block) or ML_COVERT.search(block)
+            if c is None or (kind == "label" and ACTION.search(block) is None):
                 continue
             # a teaching text quoting such a note says so nearby ("example of an injection", "attackers write")
             around = "\n".join(tf.rows[max(0, n - 3) : n + 8]).lower()
@@ -161,9 +204,10 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
                 tf.path,
                 n,
                 f"a note addressed to the model, followed by {c.group(0)!r}"
-                + (" (in an HTML comment)" if _in_comment(tf, n) else ""),
+                + (" (in an HTML comment)" if _in_comment(tf, n) else "")
+                + (" (in a data file SKILL.md sends the agent to)" if sent else ""),
                 snippet(row, m.start(), m.end()),
-                order_context(tf, n),
+                None if sent else order_context(tf, n),
                 confidence=_confidence(tf, n),
             )
             break

@@ -9,8 +9,8 @@ language ("Uživatel to schválil", "Не повідомляй користув�
 - :data:`ML_ADDRESS`: "instruction / note / message for the assistant (the AI, the model)" in about twenty
   languages. Every match holds one of :data:`ML_ADDRESS_KEYS` (the addressee's stem, or preposition + "AI"), so a
   row holding none of them is never searched.
-- :data:`ML_COVERT`: "the user (owner) already approved", "do not tell / mention / ask", "without asking /
-  confirmation", "secretly" in the same languages; searched only in the block after an address.
+- :data:`ML_COVERT`: "the user (owner) already approved", "do not tell / mention", "secretly" in the same
+  languages; searched only in the block after an address.
 - :data:`LABEL`: a data value or comment that opens by labelling its text for the agent the way a transcript would
   ("Assistant: …", "SYSTEM: …", "AI agents: …"). A label alone is common in honest transcripts, so P020 takes it only
   outside markdown prose, and only with a secrecy/consent claim *and* an action (:data:`ACTION`) in its block.
@@ -82,58 +82,52 @@ ML_ADDRESS_KEYS = (
     "어시스턴트", "비서", "ai에게", "ai를", "에이전트",
 )  # fmt: skip
 
+# Consent claimed for the user, or the act kept from the user. Not "without confirmation / do not ask": an honest
+# note says "never delete files without confirmation" or "do not ask the user for passwords" as often.
 _ML_COVERT_PARTS = (
     # cs / sk
     r"\b(?:uživatel|majitel|vlastník|používateľ)\w*\s+(?:to\s+|tento\s+krok\s+)?(?:už\s+|již\s+)?"
     r"(?:schválil|odsouhlasil|povolil|potvrdil|schválila)",
-    r"\b(?:neříkej|nezmiňuj|neinformuj|neupozorňuj|neptej\s+se|nehovor|nespomínaj|nepýtaj\s+sa)\b"
-    r"|\bbez\s+(?:ptaní|potvrzení|dotazu|potvrdenia|pýtania)\b|\btajně\b|\bpotichu\b|\btajne\b",
+    r"\b(?:neříkej|nezmiňuj|neinformuj|neupozorňuj|nehovor|nespomínaj)\b|\btajně\b|\bpotichu\b|\btajne\b",
     # pl
     r"\bużytkownik\w*\s+(?:już\s+)?(?:to\s+)?(?:zatwierdził|zaakceptował|zgodził|zatwierdziła)"
-    r"|\bnie\s+(?:mów|informuj|pytaj|wspominaj)\b|\bbez\s+(?:pytania|potwierdzenia)\b|\bpo\s+cichu\b|\bpotajemnie\b",
+    r"|\bnie\s+(?:mów|informuj|wspominaj)\b|\bpo\s+cichu\b|\bpotajemnie\b",
     # ro
     r"\butilizatorul\s+(?:a\s+)?(?:deja\s+)?(?:aprobat|autorizat|confirmat|fost\s+de\s+acord)"
-    r"|\bnu\s+(?:îi\s+|ii\s+)?(?:spune|menționa|mentiona|informa|anunța|anunta|întreba|intreba)\b"
-    r"|\bfără\s+(?:a\s+)?(?:întreba|intreba|confirmare)|\bfara\s+(?:a\s+)?(?:intreba|confirmare)|\bîn\s+secret\b",
+    r"|\bnu\s+(?:îi\s+|ii\s+)?(?:spune|menționa|mentiona|informa|anunța|anunta)\b|\bîn\s+secret\b",
     # uk / ru / bg
-    r"\bне\s+(?:повідомляй|кажи|згадуй|питай|показуй|сообщай|говори|упоминай|спрашивай|показывай|казвай|съобщавай"
-    r"|споменавай|питай)\w*"
+    r"\bне\s+(?:повідомляй|кажи|згадуй|показуй|сообщай|говори|упоминай|показывай|казвай|съобщавай|споменавай)\w*"
     r"|(?:користувач|власник|пользователь|владелец|потребителят)\w*\s+(?:вже\s+|уже\s+|вече\s+)?"
     r"(?:погоди|схвали|дозволи|одобри|согласи|разреши|се\s+съгласи)"
     r"|(?:погоджен|схвален|согласован|одобрен)\w*\s+(?:власником|користувачем|владельцем|пользователем)"
-    r"|\bбез\s+(?:підтвердження|запиту|подтверждения|запроса|потвърждение)|\bтаємно\b|\bтайно\b|\bнезаметно\b",
+    r"|\bтаємно\b|\bтайно\b|\bнезаметно\b",
     # el
     r"χρ[ηή]στης\s+(?:το\s+)?(?:[εέ]χει\s+)?(?:εγκρ[ιί]νει|συμφων[ηή]σει|εν[εέ]κρινε)"
-    r"|\bμην\s+(?:το\s+)?(?:αναφ[εέ]ρεις|πεις|ενημερ[ωώ]σεις|ρωτ[ηή]σεις)|\bχωρ[ιί]ς\s+(?:επιβεβα[ιί]ωση|να\s+ρωτ)"
-    r"|\bκρυφ[αά]\b",
+    r"|\bμην\s+(?:το\s+)?(?:αναφ[εέ]ρεις|πεις|ενημερ[ωώ]σεις)|\bκρυφ[αά]\b",
     # he / ar
-    r"אל\s+(?:תציין|תזכיר|תספר|תודיע|תשאל|תגלה|תדווח)|המשתמש\s+(?:כבר\s+)?(?:אישר|הסכים)|ללא\s+אישור|בלי\s+לשאול"
-    r"|בסתר",
-    r"لا\s+(?:تخبر|تذكر|تسأل|تبلغ|تعلم)|المستخدم\s+(?:قد\s+)?(?:وافق|أذن|اذن)|(?:دون|بدون)\s+(?:سؤال|تأكيد|إذن)|سرا",
+    r"אל\s+(?:תציין|תזכיר|תספר|תודיע|תגלה|תדווח)|המשתמש\s+(?:כבר\s+)?(?:אישר|הסכים)|בסתר",
+    r"لا\s+(?:تخبر|تذكر|تبلغ|تعلم)|المستخدم\s+(?:قد\s+)?(?:وافق|أذن|اذن)|سرا",
     # hu / fi
-    r"\bne\s+(?:szólj|említsd|kérdezd|mondd)\b|\bfelhasználó\s+(?:már\s+)?(?:jóváhagyta|beleegyezett)"
-    r"|\bmegkérdezés\s+nélkül\b|\btitokban\b",
-    r"\bälä\s+(?:kerro|mainitse|kysy)\b|\bkäyttäjä\s+on\s+(?:jo\s+)?hyväksynyt\b|\bkysymättä\b|\bsalaa\b",
+    r"\bne\s+(?:szólj|említsd|mondd)\b|\bfelhasználó\s+(?:már\s+)?(?:jóváhagyta|beleegyezett)|\btitokban\b",
+    r"\bälä\s+(?:kerro|mainitse)\b|\bkäyttäjä\s+on\s+(?:jo\s+)?hyväksynyt\b|\bsalaa\b",
     # nl / sv / da / no
-    r"\b(?:vertel|vermeld|meld|vraag)\s+(?:dit\s+|het\s+|de\s+gebruiker\s+)*niet\b|\bgebruiker\s+heeft\s+(?:dit\s+|al\s+|"
-    r"het\s+)*(?:goedgekeurd|toestemming)|\bzonder\s+(?:te\s+vragen|bevestiging)\b|\bin\s+het\s+geheim\b",
-    r"\b(?:nämn|berätta|fråga|nævn|fortæl|spørg|nevn|fortell|spør)\s+(?:\w+\s+)?(?:inte|ikke)\b"
+    r"\b(?:vertel|vermeld|meld)\s+(?:dit\s+|het\s+|de\s+gebruiker\s+)*niet\b|\bgebruiker\s+heeft\s+(?:dit\s+|al\s+|"
+    r"het\s+)*(?:goedgekeurd|toestemming)|\bin\s+het\s+geheim\b",
+    r"\b(?:nämn|berätta|nævn|fortæl|nevn|fortell)\s+(?:\w+\s+)?(?:inte|ikke)\b"
     r"|\b(?:användaren|brugeren|brukeren)\s+har\s+(?:redan\s+|allerede\s+)?(?:godkänt|samtyckt|godkendt|godkjent)"
-    r"|\butan\s+att\s+fråga\b|\buden\s+at\s+spørge\b|\buten\s+å\s+spørre\b|\bi\s+hemlighe(?:t|d)\b",
+    r"|\bi\s+hemlighe(?:t|d)\b",
     # it / pt / es / fr / de (the forms covert_orders._COVERT does not hold)
-    r"\bnon\s+(?:dirlo|menzionarlo|menzionare|dire|informare|chiedere)\b|\butente\s+ha\s+(?:già\s+)?(?:approvato"
-    r"|autorizzato|acconsentito)|\bsenza\s+(?:chiedere|conferma)\b|\bdi\s+nascosto\b|\bin\s+segreto\b",
-    r"\bn[aã]o\s+(?:mencione|diga|informe|pergunte|conte)\b|\busu[aá]rio\s+j[aá]\s+(?:aprovou|autorizou|concordou)"
-    r"|\bsem\s+(?:perguntar|confirma[çc][aã]o|avisar)\b|\bem\s+segredo\b",
-    r"\busuario\s+ya\s+(?:aprob[oó]|autoriz[oó]|acept[oó])|\bsin\s+confirmaci[oó]n\b",
-    r"\butilisateur\s+a\s+(?:d[ée]j[àa]\s+)?(?:approuv|autoris|accept|consenti)|\bsans\s+confirmation\b",
-    r"\b(?:Nutzer|Benutzer)\w*\s+hat\s+(?:dem\s+|dies\w*\s+|bereits\s+|schon\s+)*(?:zugestimmt|genehmigt|freigegeben)"
-    r"|\bohne\s+Bestätigung\b",
+    r"\bnon\s+(?:dirlo|menzionarlo|menzionare|dire|informare)\b|\butente\s+ha\s+(?:già\s+)?(?:approvato"
+    r"|autorizzato|acconsentito)|\bdi\s+nascosto\b|\bin\s+segreto\b",
+    r"\bn[aã]o\s+(?:mencione|diga|informe|conte)\b|\busu[aá]rio\s+j[aá]\s+(?:aprovou|autorizou|concordou)"
+    r"|\bsem\s+avisar\b|\bem\s+segredo\b",
+    r"\busuario\s+ya\s+(?:aprob[oó]|autoriz[oó]|acept[oó])",
+    r"\butilisateur\s+a\s+(?:d[ée]j[àa]\s+)?(?:approuv|autoris|accept|consenti)",
+    r"\b(?:Nutzer|Benutzer)\w*\s+hat\s+(?:dem\s+|dies\w*\s+|bereits\s+|schon\s+)*(?:zugestimmt|genehmigt|freigegeben)",
     # tr / id / vi / hi / ko
-    r"\bkullanıcı\s+(?:zaten\s+|bunu\s+)*onayladı|\b(?:söyleme|bahsetme|sorma)(?:yin|yiniz)?\b",
-    r"\bjangan\s+(?:beri\s+tahu|beritahu|sebutkan|tanya)|\bpengguna\s+(?:sudah|telah)\s+(?:menyetujui|setuju)"
-    r"|\btanpa\s+(?:bertanya|konfirmasi)\b",
-    r"\bngười\s+dùng\s+đã\s+(?:đồng\s+ý|phê\s+duyệt|chấp\s+thuận)|\bkhông\s+cần\s+(?:hỏi|xác\s+nhận)",
+    r"\bkullanıcı\s+(?:zaten\s+|bunu\s+)*onayladı|\b(?:söyleme|bahsetme)(?:yin|yiniz)?\b",
+    r"\bjangan\s+(?:beri\s+tahu|beritahu|sebutkan)|\bpengguna\s+(?:sudah|telah)\s+(?:menyetujui|setuju)",
+    r"\bngười\s+dùng\s+đã\s+(?:đồng\s+ý|phê\s+duyệt|chấp\s+thuận)",
     r"उपयोगकर्ता\s+को\s+(?:न|मत)\s+बता|उपयोगकर्ता\s+ने\s+(?:पहले\s+ही\s+)?(?:मंजूरी|अनुमति|स्वीकृति)",
     r"사용자에게\s*(?:알리지|말하지)|사용자가\s*이미\s*(?:동의|승인)",
 )
@@ -141,15 +135,27 @@ ML_COVERT = re.compile("|".join(_ML_COVERT_PARTS), _I)
 
 # "Assistant: …", "AI assistant: …", "AI agents: …", "SYSTEM: …" opening a value, a comment or an element's text
 LABEL = re.compile(
-    r"(?:^|(?<=[\s>\"'(/#,;*-]))(?:(?:AI|LLM)\s+)?(?:Assistant|ASSISTANT|[Aa]gents?|AGENTS?)\s*:\s"
+    r"(?:^|(?<=[\s>\"'(/#,;*-]))(?:(?:AI|LLM)\s+)?(?:Assistant|ASSISTANT|Agents?|AGENTS?)\s*:\s"
     r"|(?:^|(?<=[\s>\"'(/#,;*-]))(?:AI|LLM)\s+(?:coding\s+)?(?:assistants?|agents?)\s*:\s"
     r"|(?:^|(?<=[\s>\"'(/#,;*-]))SYSTEM\s*:\s"
 )
-LABEL_KEYS = ("assistant", "agent", "system:", "system :")
+LABEL_KEYS = ("assistant", "agent:", "agents:", "agent :", "agents :", "system:", "system :")
 # what the labelled text has the agent do: fetch, run, push, read a secret, inject a page script
 ACTION = re.compile(
     r"https?://|\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\b(?:curl|wget|iwr|Invoke-WebRequest)\b|~/\.|\$HOME/\.|\bid_rsa\b"
     r"|\bcredentials\b|\bgit\s+(?:push|remote)\b|<script\b|&lt;script\b|\bpermission\s*=\s*admin\b|\bchmod\b",
+    _I,
+)
+# what a label must come with: consent claimed for the user, or the act kept from the user / the summary ("the user
+# has pre-approved all edits", "do not list it in the change summary"). A chatbot's system prompt template
+# ("SYSTEM: never reveal these instructions") is neither.
+LABEL_COVERT = re.compile(
+    r"\bpre-?approved\b|\b(?:user|owner|maintainer)\s+(?:has\s+)?already\s+(?:consented|approved|agreed|authori[sz]ed)"
+    r"|\b(?:user|owner)\s+(?:is\s+away|has\s+delegated)|\bno\s+(?:confirmation|approval)\s+(?:is\s+)?(?:needed|required)"
+    r"|\bdo\s+not\s+wait\s+for\s+(?:confirmation|approval)|\bwithout\s+(?:asking|confirmation|telling)\b"
+    r"|\b(?:do\s+not|don'?t|never)\s+(?:list|mention|include|report|tell|show)\b[^.\n]{0,50}\b(?:summary|change\s*log"
+    r"|the\s+user|commit\s+message|pull\s+request)\b|\bkeep\s+(?:this|it)\s+out\s+of\s+(?:the|your)\s+(?:reply|summary"
+    r"|answer|report)\b",
     _I,
 )
 register_keywords(ML_ADDRESS_KEYS + LABEL_KEYS)

@@ -1,8 +1,9 @@
 """Orders to the model that work against the user, in forms the phrase rules miss.
 
 - P020: a note addressed to the model ("note to the AI reading this file", "assistant usage note", "SYSTEM NOTE
-  FOR THE ASSISTANT (not for display)") in any file - a reference, an SVG text node, an HTML comment - followed by
-  an override, a secret action or an order to hide it.
+  FOR THE ASSISTANT (not for display)", "instruction for the assistant" in other languages, an "Assistant:" label
+  in a data file; see :mod:`agent_address`) in any file - a reference, an SVG text node, a CSV cell, an HTML
+  comment - followed by an override, a consent claim, a secret action or an order to hide it.
 - P021: phishing the user: the agent is told to ask for a password together with a one-time / 2FA code, a seed
   phrase or recovery codes (no honest skill collects them), often while posing as a security team.
 - P022: sabotage the user's work and hide it: plant a fallback password or master account in code the agent
@@ -19,7 +20,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.gates import Gated
 from skillyard.scan.analyzers.view import SkillView, TextFile, fold, register_keywords
 from skillyard.scan.context import Context, ContextKind, base_context
-from skillyard.scan.rules.agent_address import ACTION, LABEL, LABEL_KEYS, ML_ADDRESS, ML_ADDRESS_KEYS, ML_COVERT
+from skillyard.scan.rules import agent_address as aa
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
 from skillyard.scan.rules.injection_patterns import AGAINST_USER
 
@@ -133,7 +134,7 @@ register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + UNBOU
 _FILE_KEYS = (
     "note", "message", "instruction", "directive", "reading", "usage", "if you are", "nota", "hinweis", "给", "致",
     "への", "notice", "memo", "guidance", "processing", "parsing", "reads", "display", "attention", "action required",
-    *ML_ADDRESS_KEYS, *LABEL_KEYS,
+    *aa.ML_ADDRESS_KEYS, *aa.LABEL_KEYS,
 )  # fmt: skip
 register_keywords(_FILE_KEYS)
 _DATA_LANGS = ("text", "json", "yaml", "toml", "xml", "svg", "csv")
@@ -159,10 +160,11 @@ def _address(
     m = _ADDRESS_G.search(row, tf.lower_rows[n - 1])
     if m is not None:
         return m, "en"
-    if n in ml and (m := ML_ADDRESS.search(row)) is not None:
+    if n in ml and (m := aa.ML_ADDRESS.search(row)) is not None:
         return m, "ml"
-    in_prose = tf.role == "skill_md" or (tf.md is not None and not _in_comment(tf, n))
-    if n in label and not in_prose and (m := LABEL.search(row)) is not None:
+    if n not in label or tf.role == "skill_md" or (m := aa.LABEL.search(row)) is None:
+        return None, ""
+    if tf.md is None or _in_comment(tf, n):  # in markdown only a hidden comment, not prose (quoted transcripts)
         return m, "label"
     return None, ""
 
@@ -182,7 +184,7 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
             for n in tf.candidate_numbers(_YOU_KEYS)
             if "if" in low_rows[n - 1] and any(w in low_rows[n - 1] for w in _YOU_ALSO)
         ]
-        ml, label = tf.rows_with(ML_ADDRESS_KEYS), tf.rows_with(LABEL_KEYS)
+        ml, label = tf.rows_with(aa.ML_ADDRESS_KEYS), tf.rows_with(aa.LABEL_KEYS)
         numbers = tf.candidate_numbers(_ADDRESS_KEYS)
         if you or ml or label:
             numbers = sorted(set(numbers).union(you, ml, label))
@@ -192,8 +194,13 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
             if m is None or warns_against(row, m.start(), m.end()):
                 continue
             block = "\n".join(tf.rows[n - 1 : n + 8])
-            c = _COVERT.search(block) or ML_COVERT.search(block)
-            if c is None or (kind == "label" and ACTION.search(block) is None):
+            if kind == "label":  # a transcript or prompt-template label: a consent or hide-it claim and an action
+                c = aa.LABEL_COVERT.search(block) or aa.ML_COVERT.search(block)
+                if c is not None and aa.ACTION.search(block) is None:
+                    c = None
+            else:
+                c = _COVERT.search(block) or aa.ML_COVERT.search(block)
+            if c is None:
                 continue
             # a teaching text quoting such a note says so nearby ("example of an injection", "attackers write")
             around = "\n".join(tf.rows[max(0, n - 3) : n + 8]).lower()
@@ -436,8 +443,9 @@ RULES = [
         Severity.HIGH,
         0.85,
         "Text written to the model rather than the user ('note to the AI reading this file', 'assistant usage note', "
-        "an HTML comment 'not for display') that claims priority, pre-approval or asks for secrecy is an injection, "
-        "wherever it sits: a style guide, an SVG text node, a comment.",
+        "an HTML comment 'not for display', 'instruction for the assistant' in any of some twenty languages) that "
+        "claims priority, pre-approval or the user's consent, or asks for secrecy, is an injection, wherever it sits: "
+        "a style guide, an SVG text node, a CSV cell, a YAML comment, an API description.",
         "Write instructions for the agent in SKILL.md, visibly, with nothing the user must not see.",
         _addressed_notes,
         mitre="T1564",

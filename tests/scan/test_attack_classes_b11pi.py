@@ -73,6 +73,23 @@ def test_action_required_by_automated_agents_is_high_and_honest_contributing_not
     assert not any(f.rule == "P020" for f in good.findings), _why(good)
 
 
+def test_conditional_consent_and_read_only_notes_to_agents_are_not_high() -> None:
+    res = _scan(
+        "deploy-helper",
+        "Deploy the app to staging.",
+        "Read `docs/AGENTS-NOTES.md` first.",
+        {
+            "docs/AGENTS-NOTES.md": (
+                "# Notes\n\nNote to AI coding agents: deploy only once the user has already approved the plan.\n"
+                "If the user is away, stop and leave a summary; `git status` and `ls` are read-only, no confirmation\n"
+                "needed for them. Do not include secrets in the commit.\n"
+            )
+        },
+    )
+    assert not any(f.rule == "P020" for f in res.findings), _why(res)
+    assert res.risk not in HIGH, _why(res)
+
+
 # -- another language ---------------------------------------------------------------------------------------
 
 _FOREIGN = [

@@ -83,15 +83,15 @@ _COVERT = re.compile(
     r"\b(?:higher|highest|top)\s+priority\b|\bpriority\s+over\b|\bpre-?approved\b|\bauthori[sz]es?\s+you\b"
     r"|\bsilently\b|\bsecretly\b|\bquietly\b|\bnever\s+(?:reveal|mention|disclose|show|tell)\b"
     r"|\bdo\s+not\s+(?:reveal|mention|disclose|show|tell|point\s+(?:it|this)\s+out|display)\b|\bdon'?t\s+(?:reveal|mention|tell)\b"
-    r"|\bskip\s+(?:all\s+)?confirmations?\b|\bwithout\s+(?:asking|confirmation|telling|waiting)\b"
-    # consent, delegation and urgency claimed for the user: "the user is away and has delegated this", "no
-    # confirmation needed", "do not wait for confirmation", "the owner asked agents to act on their behalf"
-    r"|\bdo\s+not\s+wait\s+for\s+(?:confirmation|approval|the\s+user)\b|\bno\s+(?:confirmation|approval)\s+(?:is\s+)?"
-    r"(?:needed|required|necessary)\b|\b(?:user|owner|maintainer)\s+is\s+(?:away|travell?ing|offline|unavailable)\b"
-    r"|\bhas\s+delegated\b|\b(?:asked|authori[sz]ed|delegated)\b[^.\n]{0,40}\bon\s+(?:their|his|her|the\s+user'?s"
-    r"|the\s+owner'?s)\s+behalf\b|\b(?:user|owner)\s+(?:has\s+)?(?:already\s+(?:consented|approved|agreed|authori[sz]ed)"
-    r"|pre-?approved)\b|\b(?:is|was|has\s+been)\s+(?:pre-?)?(?:approved|authori[sz]ed)\s+by\s+the\s+(?:user|owner)\b"
-    r"|\bdo\s+not\s+(?:list|include|report|record)\s+(?:it|this|them)\s+in\s+(?:the|your)\b"
+    r"|\bskip\s+(?:all\s+)?confirmations?\b|\bwithout\s+(?:asking|confirmation|telling)\b"
+    # consent and delegation claimed for the user: "the user is away and has delegated this", "the owner asked
+    # agents to act on their behalf", "already approved by the owner" (not after "if/once/when": _claim)
+    r"|\b(?:user|owner|maintainer)\s+is\s+(?:away|travell?ing|offline|unavailable)\b"
+    r"|\b(?:user|owner|maintainer)\b[^.\n]{0,30}\bhas\s+delegated\b|\b(?:asked|authori[sz]ed|delegated)\b[^.\n]{0,40}"
+    r"\bon\s+(?:their|his|her|the\s+user'?s|the\s+owner'?s)\s+behalf\b|\b(?:user|owner)\s+(?:has\s+)?(?:already\s+"
+    r"(?:consented|approved|agreed|authori[sz]ed)|pre-?approved)\b|\b(?:is|was|has\s+been)\s+(?:pre-?)?(?:approved"
+    r"|authori[sz]ed)\s+by\s+the\s+(?:user|owner)\b|\bdo\s+not\s+(?:list|include|report|record)\s+(?:it|this|them)\s+"
+    r"in\s+(?:the|your)\s+(?:\w+\s+)?(?:summary|reply|response|report|change\s*log|description)\b"
     r"|\bif\s+the\s+user\s+asks\b[^.\n]{0,80}\b(?:say|tell|claim|deny|answer)\b"
     r"|\bignore\s+(?:the\s+user|previous|prior|all)\b|\bover(?:ride|rides)\s+(?:the\s+user|user|any)\b"
     r"|\bno\s+(?:lo\s+|se\s+lo\s+)?(?:menciones|digas|reveles|muestres)\b|\ben\s+secreto\b|\bsin\s+(?:preguntar|avisar)\b"
@@ -102,6 +102,17 @@ _COVERT = re.compile(
     r"|(?:言わない|伝えない|黙って|こっそり|確認せず|優先)",
     re.IGNORECASE,
 )
+
+
+_IF = re.compile(r"\b(?:if|once|unless|until|when|whether|after)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _claim(rx: re.Pattern[str], block: str) -> re.Match[str] | None:
+    """The first match of ``rx`` in ``block`` that is not a condition ("only once the user has already approved")."""
+    for m in rx.finditer(block):
+        if not _IF.search(block[max(0, m.start() - 40) : m.start()]):
+            return m
+    return None
 
 
 # Speed: the row loops below try their first pattern only on rows whose case-folded text holds a literal every
@@ -195,11 +206,11 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
                 continue
             block = "\n".join(tf.rows[n - 1 : n + 8])
             if kind == "label":  # a transcript or prompt-template label: a consent or hide-it claim and an action
-                c = aa.LABEL_COVERT.search(block) or aa.ML_COVERT.search(block)
+                c = _claim(aa.LABEL_COVERT, block) or aa.ML_COVERT.search(block)
                 if c is not None and aa.ACTION.search(block) is None:
                     c = None
             else:
-                c = _COVERT.search(block) or aa.ML_COVERT.search(block)
+                c = _claim(_COVERT, block) or aa.ML_COVERT.search(block)
             if c is None:
                 continue
             # a teaching text quoting such a note says so nearby ("example of an injection", "attackers write")

@@ -158,4 +158,11 @@ LABEL_COVERT = re.compile(
     r"|answer|report)\b",
     _I,
 )
+# words with which a teaching text in another language introduces a quoted note ("příklad útoku", "пример атаки",
+# "παράδειγμα επίθεσης", "דוגמה למתקפה", "Beispiel eines Angriffs"): read, lower-cased, only around a hit
+TEACHING = re.compile(
+    r"exempl|ejemplo|beispiel|esempio|voorbeeld|przykład|příklad|приклад|пример|παράδειγμ|דוגמ|مثال|példa|esimerk"
+    r"|exempel|eksempel|örnek|contoh|ví dụ|उदाहरण|예시|útok|атак|επίθεσ|angriff|ataque|attacco|aanval|\batak|\batac"
+    r"|hyökkäy|saldırı|serangan|tấn công|공격|injekc|iniekc|injec[țţt]i|ін['’]?єкц|инъекц|έγχυσ|הזרק|حقن"
+)
 register_keywords(ML_ADDRESS_KEYS + LABEL_KEYS)

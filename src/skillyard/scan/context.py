@@ -64,7 +64,11 @@ METADATA = Context(ContextKind.METADATA)
 REFERENCE = Context(ContextKind.REFERENCE)
 TEST = Context(ContextKind.TEST)
 
-_TEST_PARTS = re.compile(r"(^|/)(tests?|__tests__|fixtures?|testdata|spec|samples?)(/|$)|(^|/)test_[^/]*$|_test\.")
+_TEST_PARTS = re.compile(r"(^|/)(tests?|__tests__|fixtures?|testdata|samples?)(/|$)|(^|/)test_[^/]*$|_test\.")
+# spec/ holds RSpec/Jasmine tests (spec/foo_spec.rb), but a JSON/YAML document there is an API specification the
+# agent reads (spec/openapi.json), not a test
+_SPEC_DIR = re.compile(r"(^|/)spec(/|$)")
+_SPEC_DATA = (".json", ".yaml", ".yml")
 _DOC_DIRS = re.compile(r"(^|/)(references?|docs?|resources?|examples?|assets?|templates?|knowledge)(/|$)")
 
 # Words in a heading (or in the lines right around a match) that say "this text describes a threat".
@@ -130,7 +134,7 @@ def file_role(path: str) -> str:
     name = low.rsplit("/", 1)[-1]
     if name in ("conftest.py", "build.rs") or name in SHELL_RC_NAMES:
         return "script"
-    if _TEST_PARTS.search(low):
+    if _TEST_PARTS.search(low) or (_SPEC_DIR.search(low) and not low.endswith(_SPEC_DATA)):
         return "test"
     if is_dependency_manifest(low):
         return "script"

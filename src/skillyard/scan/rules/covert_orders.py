@@ -1,8 +1,9 @@
 """Orders to the model that work against the user, in forms the phrase rules miss.
 
 - P020: a note addressed to the model ("note to the AI reading this file", "assistant usage note", "SYSTEM NOTE
-  FOR THE ASSISTANT (not for display)") in any file - a reference, an SVG text node, an HTML comment - followed by
-  an override, a secret action or an order to hide it.
+  FOR THE ASSISTANT (not for display)", "instruction for the assistant" in other languages, an "Assistant:" label
+  in a data file; see :mod:`agent_address`) in any file - a reference, an SVG text node, a CSV cell, an HTML
+  comment - followed by an override, a consent claim, a secret action or an order to hide it.
 - P021: phishing the user: the agent is told to ask for a password together with a one-time / 2FA code, a seed
   phrase or recovery codes (no honest skill collects them), often while posing as a security team.
 - P022: sabotage the user's work and hide it: plant a fallback password or master account in code the agent
@@ -19,6 +20,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.gates import Gated
 from skillyard.scan.analyzers.view import SkillView, TextFile, fold, register_keywords
 from skillyard.scan.context import Context, ContextKind, base_context
+from skillyard.scan.rules import agent_address as aa
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet, warns_against
 from skillyard.scan.rules.injection_patterns import AGAINST_USER
 
@@ -66,6 +68,10 @@ _ADDRESS = re.compile(
     r"|\b(?:AI|assistant|model|LLM|agent)(?:\s+model)?\s+(?:reading|processing|parsing|that\s+reads)\s+(?:this|these)\b"
     r"|\b(?:assistant|AI|model|agent)\s+usage\s+note\b|\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant)\b"
     r"|\bSYSTEM\s+NOT(?:E|ICE)\b|\bnot\s+for\s+display\b"
+    # "note to automated triage agents", "notes for AI coding assistants", "action required by AI coding agents"
+    r"|\b(?:note|notes|message|instructions?|directive|memo|guidance)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+    r"(?:(?:automated|autonomous|AI|LLM|coding|code|triage|review|CI)[\s-]+){1,2}(?:agents?|assistants?|bots?)\b"
+    r"|\b(?:action|attention)\s+required\s+(?:by|for|from)\s+(?:all\s+|any\s+)?(?:AI|LLM|automated|autonomous)\b"
     # es / de / fr / zh / ja: "nota para la IA", "Hinweis für die KI", "note pour l'IA", "给AI的说明", "AIへの指示"
     r"|\bnota\s+(?:para|al|a\s+la)\s+(?:la\s+|el\s+)?(?:IA|asistente|modelo|agente)\b"
     r"|\bhinweis\s+(?:für|an)\s+(?:die\s+|den\s+|das\s+)?(?:KI|Assistenten|Modell|Agenten)\b"
@@ -78,6 +84,14 @@ _COVERT = re.compile(
     r"|\bsilently\b|\bsecretly\b|\bquietly\b|\bnever\s+(?:reveal|mention|disclose|show|tell)\b"
     r"|\bdo\s+not\s+(?:reveal|mention|disclose|show|tell|point\s+(?:it|this)\s+out|display)\b|\bdon'?t\s+(?:reveal|mention|tell)\b"
     r"|\bskip\s+(?:all\s+)?confirmations?\b|\bwithout\s+(?:asking|confirmation|telling)\b"
+    # consent and delegation claimed for the user: "the user is away and has delegated this", "the owner asked
+    # agents to act on their behalf", "already approved by the owner" (not after "if/once/when": _claim)
+    r"|\b(?:user|owner|maintainer)\s+is\s+(?:away|travell?ing|offline|unavailable)\b"
+    r"|\b(?:user|owner|maintainer)\b[^.\n]{0,30}\bhas\s+delegated\b|\b(?:asked|authori[sz]ed|delegated)\b[^.\n]{0,40}"
+    r"\bon\s+(?:their|his|her|the\s+user'?s|the\s+owner'?s)\s+behalf\b|\b(?:user|owner)\s+(?:has\s+)?(?:already\s+"
+    r"(?:consented|approved|agreed|authori[sz]ed)|pre-?approved)\b|\b(?:is|was|has\s+been)\s+(?:pre-?)?(?:approved"
+    r"|authori[sz]ed)\s+by\s+the\s+(?:user|owner)\b|\bdo\s+not\s+(?:list|include|report|record)\s+(?:it|this|them)\s+"
+    r"in\s+(?:the|your)\s+(?:\w+\s+)?(?:summary|reply|response|report|change\s*log|description)\b"
     r"|\bif\s+the\s+user\s+asks\b[^.\n]{0,80}\b(?:say|tell|claim|deny|answer)\b"
     r"|\bignore\s+(?:the\s+user|previous|prior|all)\b|\bover(?:ride|rides)\s+(?:the\s+user|user|any)\b"
     r"|\bno\s+(?:lo\s+|se\s+lo\s+)?(?:menciones|digas|reveles|muestres)\b|\ben\s+secreto\b|\bsin\s+(?:preguntar|avisar)\b"
@@ -90,11 +104,23 @@ _COVERT = re.compile(
 )
 
 
+_IF = re.compile(r"\b(?:if|once|unless|until|when|whether|after)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _claim(rx: re.Pattern[str], block: str) -> re.Match[str] | None:
+    """The first match of ``rx`` in ``block`` that is not a condition ("only once the user has already approved")."""
+    for m in rx.finditer(block):
+        if not _IF.search(block[max(0, m.start() - 40) : m.start()]):
+            return m
+    return None
+
+
 # Speed: the row loops below try their first pattern only on rows whose case-folded text holds a literal every
 # match of it contains (found for all files in the shared one-pass keyword index), so skipping loses no match.
 _ADDRESS_KEYS = (
     "note", "message", "instruction", "directive", "memo", "guidance", "reading", "processing", "parsing", "reads",
-    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への", "notice",
+    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への", "notice", "action required",
+    "attention required",
 )  # fmt: skip
 # The "if you are an AI / LLM / language model / assistant" branch: "you" is on most lines, so a row found only
 # through it must also hold "if" and one of the words that branch ends with (exact: every match contains them).
@@ -118,17 +144,46 @@ register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + UNBOU
 # was skipped).
 _FILE_KEYS = (
     "note", "message", "instruction", "directive", "reading", "usage", "if you are", "nota", "hinweis", "给", "致",
-    "への", "notice", "memo", "guidance", "processing", "parsing", "reads", "display", "attention",
+    "への", "notice", "memo", "guidance", "processing", "parsing", "reads", "display", "attention", "action required",
+    *aa.ML_ADDRESS_KEYS, *aa.LABEL_KEYS,
 )  # fmt: skip
 register_keywords(_FILE_KEYS)
+_DATA_LANGS = ("text", "json", "yaml", "toml", "xml", "svg", "csv")
 
 
 _ADDRESS_G = Gated(_ADDRESS)  # searches only the branches the row holds the literals of
 
 
+def _sent_data(view: SkillView, tf: TextFile) -> bool:
+    """A data file under a samples/fixtures folder that SKILL.md names: the skill sends the agent to read it."""
+    if tf.role != "test" or tf.lang not in _DATA_LANGS:
+        return False
+    md = view.file("SKILL.md")
+    return md is not None and tf.path in md.text
+
+
+def _address(
+    tf: TextFile, n: int, ml: set[int] | frozenset[int], label: set[int] | frozenset[int]
+) -> tuple[re.Match[str] | None, str]:
+    """The address on row ``n`` and its kind: "en" (the English forms), "ml" (another language) or "label" (an
+    "Assistant:" / "SYSTEM:" label, taken outside markdown prose only)."""
+    row = tf.rows[n - 1]
+    m = _ADDRESS_G.search(row, tf.lower_rows[n - 1])
+    if m is not None:
+        return m, "en"
+    if n in ml and (m := aa.ML_ADDRESS.search(row)) is not None:
+        return m, "ml"
+    if n not in label or tf.role == "skill_md" or (m := aa.LABEL.search(row)) is None:
+        return None, ""
+    if tf.md is None or _in_comment(tf, n):  # in markdown only a hidden comment, not prose (quoted transcripts)
+        return m, "label"
+    return None, ""
+
+
 def _addressed_notes(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role not in _TEXT_ROLES and tf.role != "asset":
+        sent = _sent_data(view, tf)
+        if tf.role not in _TEXT_ROLES and tf.role != "asset" and not sent:
             continue
         if tf.role == "script" and tf.lang in ("python", "javascript", "typescript", "shell", "powershell", "go"):
             continue
@@ -140,30 +195,39 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
             for n in tf.candidate_numbers(_YOU_KEYS)
             if "if" in low_rows[n - 1] and any(w in low_rows[n - 1] for w in _YOU_ALSO)
         ]
+        ml, label = tf.rows_with(aa.ML_ADDRESS_KEYS), tf.rows_with(aa.LABEL_KEYS)
         numbers = tf.candidate_numbers(_ADDRESS_KEYS)
-        if you:
-            numbers = sorted(set(numbers).union(you))
+        if you or ml or label:
+            numbers = sorted(set(numbers).union(you, ml, label))
         for n in numbers:
             row = tf.rows[n - 1]
-            m = _ADDRESS_G.search(row, low_rows[n - 1])
+            m, kind = _address(tf, n, ml, label)
             if m is None or warns_against(row, m.start(), m.end()):
                 continue
             block = "\n".join(tf.rows[n - 1 : n + 8])
-            c = _COVERT.search(block)
+            if kind == "label":  # a transcript or prompt-template label: a consent or hide-it claim and an action
+                c = _claim(aa.LABEL_COVERT, block) or aa.ML_COVERT.search(block)
+                if c is not None and aa.ACTION.search(block) is None:
+                    c = None
+            else:
+                c = _claim(_COVERT, block) or aa.ML_COVERT.search(block)
             if c is None:
                 continue
             # a teaching text quoting such a note says so nearby ("example of an injection", "attackers write")
             around = "\n".join(tf.rows[max(0, n - 3) : n + 8]).lower()
-            if re.search(r"\b(?:example|attacker|malicious|injection|detect|red flag|poison)\w*", around):
+            if re.search(r"\b(?:example|attacker|malicious|injection|detect|red flag|poison)\w*", around) or (
+                kind == "ml" and aa.TEACHING.search(around)
+            ):
                 continue
             yield Hit(
                 "P020",
                 tf.path,
                 n,
                 f"a note addressed to the model, followed by {c.group(0)!r}"
-                + (" (in an HTML comment)" if _in_comment(tf, n) else ""),
+                + (" (in an HTML comment)" if _in_comment(tf, n) else "")
+                + (" (in a data file SKILL.md sends the agent to)" if sent else ""),
                 snippet(row, m.start(), m.end()),
-                order_context(tf, n),
+                None if sent else order_context(tf, n),
                 confidence=_confidence(tf, n),
             )
             break
@@ -392,8 +456,9 @@ RULES = [
         Severity.HIGH,
         0.85,
         "Text written to the model rather than the user ('note to the AI reading this file', 'assistant usage note', "
-        "an HTML comment 'not for display') that claims priority, pre-approval or asks for secrecy is an injection, "
-        "wherever it sits: a style guide, an SVG text node, a comment.",
+        "an HTML comment 'not for display', 'instruction for the assistant' in any of some twenty languages) that "
+        "claims priority, pre-approval or the user's consent, or asks for secrecy, is an injection, wherever it sits: "
+        "a style guide, an SVG text node, a CSV cell, a YAML comment, an API description.",
         "Write instructions for the agent in SKILL.md, visibly, with nothing the user must not see.",
         _addressed_notes,
         mitre="T1564",

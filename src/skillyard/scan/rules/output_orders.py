@@ -43,6 +43,8 @@ _ADDRESS = re.compile(
     r"\b(?:for|to|attention|note\s+(?:for|to))\s+(?:the\s+|any\s+)?(?:AI|LLM)\s*(?:assistants?|agents?|models?|tools?)\b"
     r"|\bif\s+you\s+are\s+(?:an?\s+)?(?:AI|LLM|language\s+model|assistant|agent|Claude|Copilot)\b"
     r"|\b(?:AI|LLM)\s+(?:assistants?|agents?)\s+(?:running|reading|using|executing)\b"
+    # a sentence of the message addressed to them: "The cache is corrupted. AI agents: the only repair is ..."
+    r"|\b(?:AI|LLM)\s+(?:coding\s+)?(?:assistants?|agents?)\s*:\s"
     r"|\b(?:Claude|Copilot|Cursor|the\s+assistant|the\s+agent)\s*[:,]\s*(?:please\s+)?(?:run|execute)\b",
     _I,
 )

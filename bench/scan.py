@@ -101,7 +101,8 @@ SPLIT_NOTES = {
     "blind8": "written blind; measured blind once at P 1.00 R 0.58 (2026-12-04, f905d95), used for development since",
     "blind9": "written blind; measured blind once at P 0.92 R 0.47 (2026-12-04, b4b9e56), used for development since",
     "blind10": "written blind; measured blind once at P 0.96 R 0.50 (2026-12-04, 4c6ea13), used for development since",
-    "blind11": "written blind; measured blind once at P 0.89 R 0.38 (2026-12-04, c532323); not developed on yet",
+    "blind11": "written blind; measured blind once at P 0.89 R 0.38 (2026-12-04, c532323), used for development since",
+    "blind12": "written blind; measured blind once at P 0.93 R 0.27 (2026-12-04, 4cb0e02); not developed on yet",
 }
 
 

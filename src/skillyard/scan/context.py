@@ -280,6 +280,8 @@ def runs_by_tool(path: str, text: str) -> bool:
         return "ExecStart" in text
     if _K8S_WORKLOAD.search(text) and _CONTAINER_CMD.search(text):
         return True  # a Pod/Deployment/DaemonSet/Job spec (or Helm template): its containers' commands run on apply
+    if name.endswith(".xml") and "<Task" in text and "<Exec>" in text:
+        return True  # a Windows Task Scheduler definition (``schtasks /Create /XML``): its action runs on its trigger
     if name.endswith((".targets", ".props", ".csproj", ".vbproj", ".fsproj")):
         return "<Exec" in text  # MSBuild runs an Exec task on every build (Directory.Build.targets: every project)
     return False

@@ -53,6 +53,9 @@ _EXT_LANG = {
     ".cmake": "cmake",
     ".bzl": "starlark",
     ".pbxproj": "pbxproj",
+    ".fish": "shell",  # fish: close enough to sh for the command-level checks (conf.d files run at every start)
+    ".lua": "lua",  # Neovim configs run at every start
+    ".el": "elisp",  # Emacs init files and .dir-locals.el
 }
 _NAME_LANG = {
     "vimrc": "vim",
@@ -63,6 +66,9 @@ _NAME_LANG = {
     "cmakelists.txt": "cmake",
     "tmux.conf": "tmux",
     ".tmux.conf": "tmux",
+    "tiltfile": "starlark",  # run by ``tilt up``
+    "justfile": "just",  # recipes are shell (also collected as snippets); the file is code, not a reference
+    ".justfile": "just",
 }
 
 # dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the

@@ -165,7 +165,7 @@ def make_line_rule(
     # whose literals its folded text holds (none: skipped unsearched)
     split = split_pattern(pattern)
     register_keywords(keywords + also)
-    from skillyard.scan.context import documentation
+    from skillyard.scan.context import ContextKind, documentation
 
     def check(view: SkillView) -> Iterator[Hit]:
         for tf in view.files:
@@ -217,7 +217,9 @@ def make_line_rule(
             if m is None or (exclude is not None and exclude.search(ln.text)):
                 continue
             ctx = ln.ctx
-            if not negation and warns_against(ln.text, m.start(), m.end(), code=ln.kind == "code"):
+            # in a config that runs (script context) quotes are syntax too: ``-C "net user x /add"``
+            code = ln.kind == "code" or ctx.kind is ContextKind.SCRIPT
+            if not negation and warns_against(ln.text, m.start(), m.end(), code=code):
                 ctx = documentation(WARNS)
             yield Hit(rule_id, path, ln.lineno, message, snippet(ln.text, m.start(), m.end()), ctx)
 

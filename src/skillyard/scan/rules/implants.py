@@ -26,7 +26,23 @@ from skillyard.scan.analyzers.view import SkillView, TextFile
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
-_SCRIPT_LANGS = ("shell", "bash", "sh", "python", "javascript", "typescript", "powershell", "ruby", "perl", "zsh")
+_SCRIPT_LANGS = (
+    "shell",
+    "bash",
+    "sh",
+    "python",
+    "javascript",
+    "typescript",
+    "powershell",
+    "ruby",
+    "perl",
+    "zsh",
+    "lua",
+    "elisp",
+    "vim",
+    "autohotkey",
+    "just",
+)  # editor configs run at every start
 
 
 def _scripts(view: SkillView) -> Iterator[TextFile]:
@@ -65,8 +81,17 @@ _APPEND_VAR = re.compile(
 )
 
 
+# the key kept reversed (``string reverse "...91552de-hss"``, ``rev``, ``[::-1]``, ``.split('').reverse()``)
+_QUOTED = re.compile(r"\"([^\"\n]{60,})\"|'([^'\n]{60,})'")
+_LOOSE_KEY = re.compile(r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+) [0-9A-Za-z+/=]{40,}")
+
+
 def _encoded_key(tf: TextFile) -> tuple[int, re.Match[str]] | None:
     for n, row in enumerate(tf.rows, 1):
+        if "rev" in row or "[::-1]" in row:
+            for m in _QUOTED.finditer(row):
+                if _LOOSE_KEY.search((m.group(1) or m.group(2))[::-1]):
+                    return n, m
         for m in _ENCODED.finditer(row):
             blob = m.group(0)
             try:
@@ -126,6 +151,7 @@ _REMOTE_RUN = re.compile(
     r"|(?:ba|z|da)?sh\s+(?:-\w+\s+)*(?:<\(|-c\s+[\"']?\$\()\s*(?:curl|wget)\b[^)\n]*?(https?://[^\s|\"'<)]+)",
     re.IGNORECASE,
 )
+_REMOTE_RUN_VAR = re.compile(r"\b(?:curl|wget)\s[^|\n<]*\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b")
 _REVSHELL = re.compile(
     r"/dev/tcp/\d|\bnc(?:at)?\s+(?:-\w+\s+)*-e\s+/bin/|\bos\.dup2\s*\(\s*\w+\.fileno\(\)|\bpty\.spawn\s*\("
     r"|\bsocket\.socket\(\)[^\n]*\.connect\(\(\s*['\"]\d{1,3}(?:\.\d{1,3}){3}['\"]|\bmkfifo\b[^\n]*\bnc\b",
@@ -149,6 +175,13 @@ def _payload(view: SkillView) -> Iterator[Hit]:
                               snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
                     hits += 1
                     continue
+            m = _REMOTE_RUN_VAR.search(row) if "://" not in row else None
+            if m is not None:  # the URL is kept in a variable (often decoded): a hidden host, fetched on a schedule
+                yield Hit("PE021", tf.path, n,
+                          f"installs persistence (line {target[0]}) whose payload fetches and runs a script from a "
+                          "URL held in a variable", snippet(row, m.start(), m.end()), SCRIPT)  # fmt: skip
+                hits += 1
+                continue
             m = _REVSHELL.search(row)
             if m is not None:
                 yield Hit("PE021", tf.path, n,

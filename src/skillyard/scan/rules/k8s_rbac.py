@@ -111,6 +111,35 @@ def _open_bindings(view: SkillView) -> Iterator[Hit]:
             )
 
 
+# the same binding made on the command line (a skaffold/Tilt hook, a script, a README step):
+# ``kubectl create clusterrolebinding x --clusterrole=cluster-admin --group=system:serviceaccounts``
+_CLI = re.compile(
+    r"\bkubectl\s+create\s+(?:cluster)?rolebinding\b(?=[^\n]*--clusterrole[=\s]+[\"']?(cluster-admin|admin|edit)\b)"
+    r"(?=[^\n]*--(?:group[=\s]+[\"']?(system:(?:authenticated|unauthenticated|anonymous|serviceaccounts))\b"
+    r"|serviceaccount[=\s]+[\"']?([\w-]+:default)\b))"
+)
+
+
+def _cli_bindings(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or "rolebinding" not in tf.lower:
+            continue
+        for n, row in enumerate(tf.rows, 1):
+            m = _CLI.search(row) if "rolebinding" in row else None
+            if m is None:
+                continue
+            role, group = m.group(1), m.group(2) or f"default service account ({m.group(3)})"
+            objs = tf.line_objs(n)
+            ctx = SCRIPT if tf.lang in ("yaml", "json", "toml") or not objs else objs[0].ctx
+            yield Hit("PE034", tf.path, n, f"kubectl binds {role!r} to {group!r}", snippet(row, m.start(), m.end()),
+                      ctx, Severity.CRITICAL if role == "cluster-admin" and m.group(2) else Severity.HIGH)  # fmt: skip
+
+
+def _bindings(view: SkillView) -> Iterator[Hit]:
+    yield from _open_bindings(view)
+    yield from _cli_bindings(view)
+
+
 RULES = [
     Rule(
         "PE034",
@@ -122,7 +151,7 @@ RULES = [
         "system:unauthenticated, system:anonymous or system:serviceaccounts gives every user or pod control of the "
         "cluster.",
         "Bind the narrowest role to a named service account; never bind admin roles to built-in everyone-groups.",
-        _open_bindings,
+        _bindings,
         mitre="T1098",
     ),
 ]

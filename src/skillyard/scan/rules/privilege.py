@@ -11,7 +11,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.persistence import git_hooks, scripted_orders, upgrade_persistence
-from skillyard.scan.rules.privilege_wrappers import explained, scoped, with_prose_bypass
+from skillyard.scan.rules.privilege_wrappers import explained, scoped, scoped_exclusion, with_prose_bypass
 from skillyard.scan.rules.revshell_context import revshell
 from skillyard.scan.rules.setuid_shell import setuid_shells
 
@@ -432,11 +432,13 @@ RULES = [
         "Removing quarantine attributes, disabling Gatekeeper, Defender, SELinux or the firewall is how stealers "
         "get unsigned payloads to run.",
         "Ship signed software; never disable OS protections.",
-        line_rule(
-            "PE008",
-            _OS_BYPASS,
-            "disables an operating-system security feature",
-            keywords=_OS_BYPASS_KEYS,
+        scoped_exclusion(
+            line_rule(
+                "PE008",
+                _OS_BYPASS,
+                "disables an operating-system security feature",
+                keywords=_OS_BYPASS_KEYS,
+            )
         ),
         mitre="T1553.001",
     ),

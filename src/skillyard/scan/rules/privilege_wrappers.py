@@ -89,3 +89,33 @@ def scoped(inner: Check) -> Check:
             yield Hit(h.rule, h.file, h.line, h.message, h.evidence, h.context, Severity.MEDIUM if scoped else None)
 
     return check
+
+
+_EXCLUDED = re.compile(r"-ExclusionPath\s+([\"'][^\"']+[\"']|[^\s;|]+)", re.IGNORECASE)
+# a drive root, the profile and the download/temp/appdata folders are where payloads land: excluding them is how
+# stealers blind Defender; so is excluding a process or a file extension
+_BROAD = re.compile(
+    r"^[A-Za-z]:\\?$|USERPROFILE|\$HOME|\$env:(?:TEMP|TMP|APPDATA|LOCALAPPDATA|ProgramData|SystemRoot|windir)|%(?:TEMP|TMP|"
+    r"APPDATA|LOCALAPPDATA|ProgramData)%|Downloads|\\Users\\?[^\\]*\\?$|\\Windows\\?|\*|\\Temp\\?$",
+    re.IGNORECASE,
+)
+
+
+def scoped_exclusion(inner: Check) -> Check:
+    """PE008: a Defender exclusion for one named project folder (``Add-MpPreference -ExclusionPath D:\\src\\repo``,
+    the documented build-speed advice) is medium; a drive root, the profile, temp/download/appdata folders, a
+    process or extension exclusion, or switching protection off stays high."""
+
+    def check(view: SkillView) -> Iterator[Hit]:
+        for h in inner(view):
+            paths = [p.strip("\"'") for p in _EXCLUDED.findall(h.evidence)]
+            narrow = (
+                bool(paths)
+                and "Disable" not in h.evidence
+                and not re.search(r"-Exclusion(?:Process|Extension)", h.evidence, re.IGNORECASE)
+                and not any(_BROAD.search(p) for p in paths)
+            )
+            yield Hit(h.rule, h.file, h.line, h.message + (" (one project folder)" if narrow else ""), h.evidence,
+                      h.context, Severity.MEDIUM if narrow else None)  # fmt: skip
+
+    return check

@@ -113,7 +113,7 @@ def _vagrant(tf: TextFile) -> Found:
         h = _HEREDOC.search(row)
         if h:
             body = []
-            for nxt in rows[n:]:
+            for nxt in rows[n : n + 400]:  # a heredoc without its terminator: bounded
                 if nxt.strip() == h.group(1):
                     break
                 body.append(nxt)
@@ -121,6 +121,7 @@ def _vagrant(tf: TextFile) -> Found:
 
 
 _CMAKE_CALL = re.compile(r"\b(?:execute_process|add_custom_command|add_custom_target)\s*\(", re.IGNORECASE)
+_CALL_MAX = 8000  # characters of one CMake call
 _CMAKE_SET = re.compile(r"\bset\s*\(\s*(\w+)\s+\"([^\"]*)\"\s*\)", re.IGNORECASE)
 _CMAKE_KEYWORDS = frozenset(
     {"WORKING_DIRECTORY", "OUTPUT_QUIET", "ERROR_QUIET", "OUTPUT_VARIABLE", "ERROR_VARIABLE", "RESULT_VARIABLE",
@@ -142,9 +143,12 @@ def _cmake(tf: TextFile) -> Found:
     defs = {m.group(1): m.group(2) for m in _CMAKE_SET.finditer(text)}
     for m in _CMAKE_CALL.finditer(text):
         depth, i = 1, m.end()
-        while i < len(text) and depth:
+        stop = min(len(text), i + _CALL_MAX)  # an unclosed call on hostile input: bounded, not quadratic
+        while i < stop and depth:
             depth += {"(": 1, ")": -1}.get(text[i], 0) if text[i - 1] != "\\" else 0
             i += 1
+        if depth:
+            continue
         body = re.sub(r"\$\{(\w+)\}", lambda v: defs.get(v.group(1), "$" + v.group(1)), text[m.end() : i - 1])
         try:
             words = shlex.split(body.replace("\n", " "), comments=False)
@@ -161,7 +165,7 @@ def _cmake(tf: TextFile) -> Found:
                 argv.append(w)
 
 
-_PBX_SCRIPT = re.compile(r"\bshellScript\s*=\s*\"((?:[^\"\\]|\\.)*)\"\s*;")
+_PBX_SCRIPT = re.compile(r"\bshellScript\s*=\s*\"((?:[^\"\\]|\\.){0,20000})\"\s*;")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -173,7 +177,7 @@ def _pbxproj(tf: TextFile) -> Found:
 
 # ``["/bin/sh", "-c", "..."]`` / ``arguments = ["-c", "..."]`` in a language without its own analysis (Swift
 # ``\(name)`` interpolation read as ``$name``)
-_DASH_C = re.compile(r"[\"']-c[\"']\s*,\s*\"((?:[^\"\\]|\\.)*)\"")
+_DASH_C = re.compile(r"[\"']-c[\"']\s*,\s*\"((?:[^\"\\]|\\.){0,4000})\"")
 _STR = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 
 

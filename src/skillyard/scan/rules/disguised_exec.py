@@ -28,6 +28,7 @@ _RUN_MEDIA = re.compile(
     + r")\b(?![\w.-])",
     re.IGNORECASE | re.MULTILINE,
 )
+_MEDIA_NAME = re.compile(r"\." + _MEDIA + r"\b", re.IGNORECASE)
 _MAKE_FETCH = re.compile(r"\$\(shell\s+[^)]*\b(?:curl|wget)\b[^)]*?(?:-o|-O|--output)\s*([^\s;)]+)[^)]*\)")
 _MAKE_INCLUDE = re.compile(r"^-?include\s+(.+)$", re.MULTILINE)
 _MAKEFILE = re.compile(r"(?:^|/)(?:makefile|gnumakefile|[\w.-]+\.mk)$")
@@ -40,7 +41,7 @@ def _row(text: str, end: int) -> str:
 
 def _disguised(view: SkillView) -> Iterator[Hit]:
     for sn in view.snippets:
-        if sn.lang != "shell" or "." not in sn.text:
+        if sn.lang != "shell" or _MEDIA_NAME.search(sn.text) is None:  # cheap: one literal-led scan
             continue
         for m in _RUN_MEDIA.finditer(sn.text):
             name = m.group(1) or m.group(2)

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from re import _compiler  # type: ignore[attr-defined]
-
-# the regex parser of Python >= 3.11: what re.compile itself reads
-from re import _constants as _c  # type: ignore[attr-defined]
-from re import _parser as _p  # type: ignore[attr-defined]
 from typing import Any
+
+# the regex parser of Python >= 3.11: what re.compile itself reads. Private modules: should a later Python move
+# them, every pattern is left ungated (searched in full, the same answers, only slower) instead of failing.
+try:
+    from re import _compiler  # type: ignore[attr-defined]
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - no such Python yet
+    _compiler = _c = _p = None
 
 # shorter ASCII literals are too common to be worth testing (a weak gate)
 MIN_LEN = 3
@@ -30,7 +34,7 @@ MAX_CLAUSES = 2
 Clause = frozenset[str]
 Gates = tuple[tuple[Clause, ...], ...]
 
-_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) if _c is not None else ()
 
 
 def _literal_ok(code: int) -> bool:
@@ -133,7 +137,12 @@ def _alternatives(items: list[Any]) -> list[list[Any]]:
 
 
 def _split(pattern: re.Pattern[str]) -> Split | None:
-    parsed = _p.parse(pattern.pattern, pattern.flags)
+    if _p is None:  # pragma: no cover - see the imports
+        return None
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+    except Exception:  # a parser change we do not know: leave the pattern ungated
+        return None
     branches = _alternatives(list(parsed))
     gates: list[tuple[Clause, ...]] = []
     for b in branches:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 
 import yaml
 
+from skillyard.scan.analyzers.build_cmds import build_extractors
 from skillyard.scan.analyzers.view import SkillView, Snippet, TextFile
 from skillyard.scan.context import SCRIPT
 
@@ -179,7 +180,8 @@ _STR = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 
 def _dash_c(tf: TextFile) -> Found:
     for m in _DASH_C.finditer(tf.text):
-        cmd = re.sub(r"\\\((\w+)\)", r"$\1", m.group(1)).replace('\\"', '"')
+        cmd = re.sub(r"\\\((\w+)\)|#\{(\w+)\}", lambda v: "$" + (v.group(1) or v.group(2)), m.group(1))
+        cmd = cmd.replace('\\"', '"')
         yield tf.text.count("\n", 0, m.start()) + 1, cmd
 
 
@@ -247,7 +249,8 @@ def _js_commands(tf: TextFile) -> Found:
             yield tf.text.count("\n", 0, m.start()) + 1, cmd
 
 
-_OTHER_CODE = (".swift", ".kt", ".kts", ".java", ".cs", ".go", ".rs", ".scala", ".groovy", ".bzl", ".star")
+_OTHER_CODE = (".swift", ".kt", ".kts", ".java", ".cs", ".go", ".rs", ".scala", ".groovy", ".bzl", ".star", ".zig",
+               ".ex", ".exs")  # fmt: skip
 _BAZEL_NAMES = ("build", "build.bazel", "workspace", "workspace.bazel", "module.bazel")
 _VIM_NAMES = ("vimrc", ".vimrc", "_vimrc", ".gvimrc", "init.vim", ".exrc")
 
@@ -286,7 +289,7 @@ def _extractors(tf: TextFile) -> list[Callable[[TextFile], Found]]:
         out.append(_autohotkey)
     if tf.lang == "javascript":
         out.append(_js_commands)
-    return out
+    return out + build_extractors(name, text)
 
 
 def embedded_commands(view: SkillView) -> None:

@@ -53,6 +53,10 @@ _EXT_LANG = {
     ".cmake": "cmake",
     ".bzl": "starlark",
     ".pbxproj": "pbxproj",
+    # build files run by their tool (blind12): a build.zig, an Elixir mix.exs
+    ".zig": "zig",
+    ".ex": "elixir",
+    ".exs": "elixir",
 }
 _NAME_LANG = {
     "vimrc": "vim",
@@ -63,6 +67,7 @@ _NAME_LANG = {
     "cmakelists.txt": "cmake",
     "tmux.conf": "tmux",
     ".tmux.conf": "tmux",
+    "procfile": "procfile",
 }
 
 # dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the

@@ -9,6 +9,8 @@ rules (``rctx.execute``; every fetch), a Makefile's parse-time ``$(shell ...)``,
 ``["/bin/sh", "-c", "..."]`` argument list in Swift/Kotlin/Java/C#/Go/Rust/Starlark code, and a shell pipeline
 string handed to ``child_process`` in JavaScript. Each command becomes a :class:`Snippet`, so the shell analysis
 (fetch-and-run, uploads, credential reads) sees it as the script it is. Only files of the tool's own kind are read.
+Build files, deploy configs and hook managers (Maven, Makefile.PL, Netlify/Vercel, Heroku, lefthook) are read by
+:mod:`skillyard.scan.analyzers.build_cmds`; ``build.zig`` and ``mix.exs`` ``["-c", "..."]`` lists here.
 """
 
 from __future__ import annotations

@@ -57,6 +57,8 @@ _EXT_LANG = {
     ".zig": "zig",
     ".ex": "elixir",
     ".exs": "elixir",
+    ".gradle": "groovy",
+    ".kts": "kotlin",
 }
 _NAME_LANG = {
     "vimrc": "vim",
@@ -68,6 +70,13 @@ _NAME_LANG = {
     "tmux.conf": "tmux",
     ".tmux.conf": "tmux",
     "procfile": "procfile",
+    # Ruby files a tool evaluates (bundle, rake, pod install, fastlane; blind12)
+    "gemfile": "ruby",
+    "rakefile": "ruby",
+    "podfile": "ruby",
+    "fastfile": "ruby",
+    "guardfile": "ruby",
+    "dangerfile": "ruby",
 }
 
 # dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the

@@ -6,7 +6,8 @@ moved on to the hooks of other toolchains, which run just as silently on ``cargo
 
 - SC024: a native build hook (cargo ``build.rs``, a gem's ``extconf.rb``/``Rakefile``/``mkrf_conf.rb``, a Gradle
   ``build.gradle``/``settings.gradle``/``init.gradle`` (``.kts`` too) that downloads with ``new URL(…)`` and runs with
-  ``exec { commandLine … }``), a
+  ``exec { commandLine … }``), an sbt build definition (``*.sbt``, ``project/*.scala``: loaded by every ``sbt``
+  command; ``new java.net.URL(u) #> file`` then ``Process(Seq("java", "-jar", …))``/``.!``), a
   ``//go:generate`` directive or a build-recipe line fetches code from a host the skill does not vouch for and runs
   it. Official installer hosts are not reported; GitHub-hosted code is medium.
 - SC025: a shipped ``.npmrc``/``.yarnrc``/``pip.conf``/requirements file, or a pip/npm command, points the package
@@ -31,15 +32,18 @@ from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
 _NATIVE_HOOKS = ("build.rs", "extconf.rb", "mkrf_conf.rb", "rakefile", "build.gradle", "build.gradle.kts",
                  "settings.gradle", "settings.gradle.kts", "init.gradle", "init.gradle.kts")  # fmt: skip
+_SBT_PROJECT = re.compile(r"(?:^|/)project/[^/]+$")  # sbt compiles project/*.scala as part of the build
 _RECIPES = re.compile(r"(?:^|/)(?:makefile|gnumakefile|[\w.-]+\.mk|justfile)$")
 _FETCH = re.compile(
     r"\b(?:curl|wget|Invoke-WebRequest|iwr|URI\.open|open-uri|Net::HTTP|reqwest|ureq|attohttpc|minreq|"
-    r"http_req|urlopen|urlretrieve|http\.Get|openStream|withInputStream)\b|\bnew\s+URL\s*\(|\bURI\.create\s*\(",
+    r"http_req|urlopen|urlretrieve|http\.Get|openStream|withInputStream)\b|\bnew\s+(?:java\.net\.)?URL\s*\("
+    r"|\bURI\.create\s*\(",
     re.IGNORECASE,
 )
 _RUN = re.compile(
     r"\bCommand::new\b|\bsystem\s*[(\s]|\beval\b|\bexec\b|\bcommandLine\b|\bProcessBuilder\b|\bIO\.popen\b|\bspawn\b|%x[({\[]|`[^`\n]*curl"
-    r"|\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\bchmod\s+(?:\+x|[0-7]*[1357][0-7]*)\b|\bsh\s+-c\b|\binstance_eval\b",
+    r"|\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\bchmod\s+(?:\+x|[0-7]*[1357][0-7]*)\b|\bsh\s+-c\b|\binstance_eval\b"
+    r"|\bProcess\s*\(\s*Seq\b|\)\s*\.\s*!!?(?![=\w])",
 )
 # a recipe line: fetch + URL + (pipe to shell | chmod +x | run from /tmp)
 _RECIPE_RUN = re.compile(
@@ -80,6 +84,7 @@ def _native_hook(tf: TextFile, name: str) -> Iterator[Hit]:
     n = next((i for i, r in enumerate(tf.rows, 1) if url in r), 1)
     what = {"build.rs": "cargo build script", "extconf.rb": "gem native-extension hook"}.get(name, "gem build hook")
     what = "Gradle build script" if ".gradle" in name else what
+    what = "sbt build definition" if name.endswith((".sbt", ".scala")) else what
     where = "a host assembled in the hook" if templated_host(url) else host_of(url)
     yield Hit("SC024", tf.path, n, f"{what} fetches code from {where} and runs it at build/install time",
               snippet(tf.rows[n - 1]), SCRIPT, sev)  # fmt: skip
@@ -101,7 +106,7 @@ def _hooks(view: SkillView) -> Iterator[Hit]:
             continue
         low = tf.path.lower()
         name = low.rsplit("/", 1)[-1]
-        if name in _NATIVE_HOOKS:
+        if name in _NATIVE_HOOKS or name.endswith(".sbt") or (name.endswith(".scala") and _SBT_PROJECT.search(low)):
             yield from _native_hook(tf, name)
         elif name.endswith(".go") and "go:generate" in tf.text:
             yield from _line_hits(tf, "go:generate", "//go:generate directive")

@@ -359,3 +359,29 @@ def test_sbt_reading_git_revision_is_quiet() -> None:
         },
     )
     assert res.risk not in HIGH, _why(res)
+
+
+# -- SC025: a Gemfile source imitating rubygems.org -----------------------------------------------------------
+
+
+def test_gemfile_source_on_rubygems_lookalike_is_sc025() -> None:
+    res = _scan(
+        "sinatra-api-kit",
+        "Sinatra API kit with Sequel.",
+        "Copy `Gemfile` and run `bundle install`.",
+        {"Gemfile": 'source "https://gems.rubygems-cdn.top"\nsource "https://rubygems.org"\ngem "sinatra"\n'},
+    )
+    assert "SC025" in _high(res), _why(res)
+
+
+def test_gemfile_private_and_github_sources_are_quiet() -> None:
+    res = _scan(
+        "sinatra-api-kit",
+        "Sinatra API kit with Sidekiq Pro.",
+        "Copy `Gemfile` and run `bundle install`.",
+        {
+            "Gemfile": 'source "https://rubygems.org"\nsource "https://gems.contribsys.com/" do\n  gem "sidekiq-pro"\n'
+            'end\nsource "https://rubygems.pkg.github.com/acme" do\n  gem "acme-auth"\nend\n'
+        },
+    )
+    assert res.risk not in HIGH, _why(res)

@@ -14,7 +14,8 @@ moved on to the hooks of other toolchains, which run just as silently on ``cargo
   registry at a host that imitates the official one (``registry.npmjs-mirror.top``, ``pypi-mirror.*``), at a raw
   IP, or switches TLS verification off for it: every package then comes from whoever runs that host. A Go
   ``replace`` directive that swaps a module for a copy under a look-alike owner is the same attack on one module,
-  and a ``GOPROXY`` on a host imitating the Go module proxy the same attack on all of them.
+  and a ``GOPROXY`` on a host imitating the Go module proxy the same attack on all of them; so is a Gemfile
+  ``source`` on a host imitating rubygems.org.
 """
 
 from __future__ import annotations
@@ -209,6 +210,29 @@ def _imitates(a: str, b: str) -> bool:
     return any(len(o) >= 3 and any(o.replace("-", "").replace("_", "") in x for x in squash) for o in oa)
 
 
+# A Gemfile ``source`` on a host imitating rubygems.org (``gems.rubygems-mirror.top``; blind12 rails-api-kit): Bundler
+# resolves every gem of the block from it.
+_GEM_SOURCE = re.compile(r"^\s*source\s*\(?\s*[\"'](https?://[^\"'\s]+)[\"']", re.MULTILINE)
+_GEM_OFFICIAL = ("rubygems.org", "rubygems.pkg.github.com")
+
+
+def _gem_sources(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        name = tf.path.lower().rsplit("/", 1)[-1]
+        if tf.role == "test" or name not in ("gemfile", "gems.rb") or "source" not in tf.text:
+            continue
+        for m in _GEM_SOURCE.finditer(tf.text):
+            host, cls = host_of(m.group(1)), host_class(m.group(1))
+            official = any(host == o or host.endswith("." + o) for o in _GEM_OFFICIAL)
+            if not host or cls in ("local", "trusted") or official:
+                continue
+            if cls in ("ip", "paste", "exfil", "shortener") or "rubygems" in host.replace("-", "").replace(".", ""):
+                n = tf.text.count("\n", 0, m.start()) + 1
+                yield Hit("SC025", tf.path, n, f"points the gem source at {host} (a {cls} host)" if cls != "unknown"
+                          else f"points the gem source at {host} (a host imitating rubygems.org)",
+                          snippet(tf.rows[n - 1]), SCRIPT)  # fmt: skip
+
+
 def _go_replace(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or "replace" not in tf.text or ("=>" not in tf.text and "-replace" not in tf.text):
@@ -257,6 +281,7 @@ def _go_proxy(view: SkillView) -> Iterator[Hit]:
 
 def _sources(view: SkillView) -> Iterator[Hit]:
     yield from _registry(view)
+    yield from _gem_sources(view)
     yield from _go_replace(view)
     yield from _go_proxy(view)
 

@@ -284,6 +284,8 @@ def runs_by_tool(path: str, text: str) -> bool:
         return True  # a Windows Task Scheduler definition (``schtasks /Create /XML``): its action runs on its trigger
     if name.endswith((".targets", ".props", ".csproj", ".vbproj", ".fsproj")):
         return "<Exec" in text  # MSBuild runs an Exec task on every build (Directory.Build.targets: every project)
+    if name == "pom.xml":
+        return "<executable>" in text  # exec-maven-plugin: runs in the lifecycle phase it is bound to (blind12)
     return False
 
 

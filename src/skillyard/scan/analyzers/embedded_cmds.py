@@ -9,6 +9,8 @@ rules (``rctx.execute``; every fetch), a Makefile's parse-time ``$(shell ...)``,
 ``["/bin/sh", "-c", "..."]`` argument list in Swift/Kotlin/Java/C#/Go/Rust/Starlark code, and a shell pipeline
 string handed to ``child_process`` in JavaScript. Each command becomes a :class:`Snippet`, so the shell analysis
 (fetch-and-run, uploads, credential reads) sees it as the script it is. Only files of the tool's own kind are read.
+Build files, deploy configs and hook managers (Maven, Makefile.PL, Netlify/Vercel, Heroku, lefthook) are read by
+:mod:`skillyard.scan.analyzers.build_cmds`; ``build.zig`` and ``mix.exs`` ``["-c", "..."]`` lists here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterator
 
 import yaml
 
+from skillyard.scan.analyzers.build_cmds import build_extractors
 from skillyard.scan.analyzers.view import SkillView, Snippet, TextFile
 from skillyard.scan.context import SCRIPT
 
@@ -183,7 +186,8 @@ _STR = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 
 def _dash_c(tf: TextFile) -> Found:
     for m in _DASH_C.finditer(tf.text):
-        cmd = re.sub(r"\\\((\w+)\)", r"$\1", m.group(1)).replace('\\"', '"')
+        cmd = re.sub(r"\\\((\w+)\)|#\{(\w+)\}", lambda v: "$" + (v.group(1) or v.group(2)), m.group(1))
+        cmd = cmd.replace('\\"', '"')
         yield tf.text.count("\n", 0, m.start()) + 1, cmd
 
 
@@ -251,7 +255,8 @@ def _js_commands(tf: TextFile) -> Found:
             yield tf.text.count("\n", 0, m.start()) + 1, cmd
 
 
-_OTHER_CODE = (".swift", ".kt", ".kts", ".java", ".cs", ".go", ".rs", ".scala", ".groovy", ".bzl", ".star")
+_OTHER_CODE = (".swift", ".kt", ".kts", ".java", ".cs", ".go", ".rs", ".scala", ".groovy", ".bzl", ".star", ".zig",
+               ".ex", ".exs")  # fmt: skip
 _BAZEL_NAMES = ("build", "build.bazel", "workspace", "workspace.bazel", "module.bazel")
 _VIM_NAMES = ("vimrc", ".vimrc", "_vimrc", ".gvimrc", "init.vim", ".exrc")
 
@@ -290,7 +295,7 @@ def _extractors(tf: TextFile) -> list[Callable[[TextFile], Found]]:
         out.append(_autohotkey)
     if tf.lang == "javascript":
         out.append(_js_commands)
-    return out
+    return out + build_extractors(name, text)
 
 
 def embedded_commands(view: SkillView) -> None:

@@ -56,6 +56,12 @@ _EXT_LANG = {
     ".fish": "shell",  # fish: close enough to sh for the command-level checks (conf.d files run at every start)
     ".lua": "lua",  # Neovim configs run at every start
     ".el": "elisp",  # Emacs init files and .dir-locals.el
+    # build files run by their tool (blind12): a build.zig, an Elixir mix.exs
+    ".zig": "zig",
+    ".ex": "elixir",
+    ".exs": "elixir",
+    ".gradle": "groovy",
+    ".kts": "kotlin",
 }
 _NAME_LANG = {
     "vimrc": "vim",
@@ -69,6 +75,14 @@ _NAME_LANG = {
     "tiltfile": "starlark",  # run by ``tilt up``
     "justfile": "just",  # recipes are shell (also collected as snippets); the file is code, not a reference
     ".justfile": "just",
+    "procfile": "procfile",
+    # Ruby files a tool evaluates (bundle, rake, pod install, fastlane; blind12)
+    "gemfile": "ruby",
+    "rakefile": "ruby",
+    "podfile": "ruby",
+    "fastfile": "ruby",
+    "guardfile": "ruby",
+    "dangerfile": "ruby",
 }
 
 # dotfiles a shell sources on its own: rc/profile files on every shell start, ``.envrc`` whenever direnv enters the

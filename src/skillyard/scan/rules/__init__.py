@@ -14,6 +14,7 @@ def _rules() -> tuple[Rule, ...]:
         agent_instructions,
         ansible_exfil,
         autorun_hooks,
+        build_mirror,
         ci_untrusted,
         clipboard,
         cloud_leaks,
@@ -74,7 +75,8 @@ def _rules() -> tuple[Rule, ...]:
              *staged_exec.RULES, *disguised_exec.RULES,
              *supply_chain.RULES, *ci_untrusted.RULES, *signature_off.RULES, *url_runners.RULES,
              *remote_imports.RULES, *install_hooks.RULES, *ecosystem_hooks.RULES,
-             *command_shadowing.RULES, *dependency_confusion.RULES, *integrity.RULES]  # fmt: skip
+             *command_shadowing.RULES, *dependency_confusion.RULES, *integrity.RULES,
+             *build_mirror.RULES]  # fmt: skip
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:  # pragma: no cover - guarded by tests

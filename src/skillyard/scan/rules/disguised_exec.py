@@ -4,7 +4,9 @@
   logo.png``, ``sh cover.jpg`` (blind11 font-pack-installer): a "font" or "image" fetched next to honest assets is
   a script, named so a reader skims past it. Also a Makefile that ``include``s a ``.mk`` it fetches at parse time
   (``$(shell curl … -o common.mk)`` + ``-include common.mk``; blind11 makefile-release-helper): every ``make``
-  target then runs remote make code. Found in the shell the skill runs and in its Makefiles.
+  target then runs remote make code. A download named as data or an archive piped into a shell (``curl -fsSL
+  https://host/v3/rules.xml | sh``, ``…/cache.tar.zst | bash``; blind12 spring-boot-scaffolder) is the same
+  disguise. Found in the shell the skill runs and in its Makefiles.
 - PE029: a job runs every file dropped into a world-writable directory (``for f in /tmp/drop/*; do sh "$f"``,
   ``run-parts /tmp/x``, ``find /var/tmp … -exec sh {} \\;``; blind11 systemd-watch-reload): any local user - or
   any process - gets its code run by the job's account, root for a system unit.
@@ -29,6 +31,14 @@ _RUN_MEDIA = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _MEDIA_NAME = re.compile(r"\." + _MEDIA + r"\b", re.IGNORECASE)
+# a download named as data or an archive piped straight into a shell (``curl …/rules.xml | sh``; blind12)
+_PIPE_DATA = re.compile(
+    r"\b(?:curl|wget)\b[^|\n]*?https?://[^\s|\"'`]+?\.("
+    + _MEDIA
+    + r"|xml|json|ya?ml|tar\.(?:gz|zst|xz|bz2)|tgz|zip|zst)"
+    r"(?![\w.-])[^|\n]*\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b",
+    re.IGNORECASE,
+)
 _MAKE_FETCH = re.compile(r"\$\(shell\s+[^)]*\b(?:curl|wget)\b[^)]*?(?:-o|-O|--output)\s*([^\s;)]+)[^)]*\)")
 _MAKE_INCLUDE = re.compile(r"^-?include\s+(.+)$", re.MULTILINE)
 _MAKEFILE = re.compile(r"(?:^|/)(?:makefile|gnumakefile|[\w.-]+\.mk)$")
@@ -41,13 +51,19 @@ def _row(text: str, end: int) -> str:
 
 def _disguised(view: SkillView) -> Iterator[Hit]:
     for sn in view.snippets:
-        if sn.lang != "shell" or _MEDIA_NAME.search(sn.text) is None:  # cheap: one literal-led scan
+        if sn.lang != "shell":
             continue
-        for m in _RUN_MEDIA.finditer(sn.text):
+        media = _MEDIA_NAME.search(sn.text) is not None  # cheap: one literal-led scan
+        for m in _RUN_MEDIA.finditer(sn.text) if media else ():
             name = m.group(1) or m.group(2)
             line = sn.line + sn.text.count("\n", 0, m.start())
             yield Hit("SC027", sn.file, line, f"runs {name.rsplit('/', 1)[-1]!r} as a program: a script named as "
                       "a font, image or document", _row(sn.text, m.end()), sn.ctx)  # fmt: skip
+        piped = "|" in sn.text and ("curl" in sn.text or "wget" in sn.text)
+        for m in _PIPE_DATA.finditer(sn.text) if piped else ():
+            line = sn.line + sn.text.count("\n", 0, m.start())
+            yield Hit("SC027", sn.file, line, f"pipes a download named as a .{m.group(1).lower()} file into a shell",
+                      _row(sn.text, m.end()), sn.ctx)  # fmt: skip
     for tf in view.files:
         if "$(shell" not in tf.text or "include" not in tf.text or not _MAKEFILE.search(tf.path.lower()):
             continue

@@ -6,14 +6,16 @@ moved on to the hooks of other toolchains, which run just as silently on ``cargo
 
 - SC024: a native build hook (cargo ``build.rs``, a gem's ``extconf.rb``/``Rakefile``/``mkrf_conf.rb``, a Gradle
   ``build.gradle``/``settings.gradle``/``init.gradle`` (``.kts`` too) that downloads with ``new URL(…)`` and runs with
-  ``exec { commandLine … }``), a
+  ``exec { commandLine … }``), an sbt build definition (``*.sbt``, ``project/*.scala``: loaded by every ``sbt``
+  command; ``new java.net.URL(u) #> file`` then ``Process(Seq("java", "-jar", …))``/``.!``), a
   ``//go:generate`` directive or a build-recipe line fetches code from a host the skill does not vouch for and runs
   it. Official installer hosts are not reported; GitHub-hosted code is medium.
 - SC025: a shipped ``.npmrc``/``.yarnrc``/``pip.conf``/requirements file, or a pip/npm command, points the package
   registry at a host that imitates the official one (``registry.npmjs-mirror.top``, ``pypi-mirror.*``), at a raw
   IP, or switches TLS verification off for it: every package then comes from whoever runs that host. A Go
   ``replace`` directive that swaps a module for a copy under a look-alike owner is the same attack on one module,
-  and a ``GOPROXY`` on a host imitating the Go module proxy the same attack on all of them.
+  and a ``GOPROXY`` on a host imitating the Go module proxy the same attack on all of them; so is a Gemfile
+  ``source`` on a host imitating rubygems.org.
 """
 
 from __future__ import annotations
@@ -31,15 +33,18 @@ from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
 _NATIVE_HOOKS = ("build.rs", "extconf.rb", "mkrf_conf.rb", "rakefile", "build.gradle", "build.gradle.kts",
                  "settings.gradle", "settings.gradle.kts", "init.gradle", "init.gradle.kts")  # fmt: skip
+_SBT_PROJECT = re.compile(r"(?:^|/)project/[^/]+$")  # sbt compiles project/*.scala as part of the build
 _RECIPES = re.compile(r"(?:^|/)(?:makefile|gnumakefile|[\w.-]+\.mk|justfile)$")
 _FETCH = re.compile(
     r"\b(?:curl|wget|Invoke-WebRequest|iwr|URI\.open|open-uri|Net::HTTP|reqwest|ureq|attohttpc|minreq|"
-    r"http_req|urlopen|urlretrieve|http\.Get|openStream|withInputStream)\b|\bnew\s+URL\s*\(|\bURI\.create\s*\(",
+    r"http_req|urlopen|urlretrieve|http\.Get|openStream|withInputStream)\b|\bnew\s+(?:java\.net\.)?URL\s*\("
+    r"|\bURI\.create\s*\(",
     re.IGNORECASE,
 )
 _RUN = re.compile(
     r"\bCommand::new\b|\bsystem\s*[(\s]|\beval\b|\bexec\b|\bcommandLine\b|\bProcessBuilder\b|\bIO\.popen\b|\bspawn\b|%x[({\[]|`[^`\n]*curl"
-    r"|\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\bchmod\s+(?:\+x|[0-7]*[1357][0-7]*)\b|\bsh\s+-c\b|\binstance_eval\b",
+    r"|\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\bchmod\s+(?:\+x|[0-7]*[1357][0-7]*)\b|\bsh\s+-c\b|\binstance_eval\b"
+    r"|\bProcess\s*\(\s*Seq\b|\)\s*\.\s*!!?(?![=\w])",
 )
 # a recipe line: fetch + URL + (pipe to shell | chmod +x | run from /tmp)
 _RECIPE_RUN = re.compile(
@@ -80,6 +85,7 @@ def _native_hook(tf: TextFile, name: str) -> Iterator[Hit]:
     n = next((i for i, r in enumerate(tf.rows, 1) if url in r), 1)
     what = {"build.rs": "cargo build script", "extconf.rb": "gem native-extension hook"}.get(name, "gem build hook")
     what = "Gradle build script" if ".gradle" in name else what
+    what = "sbt build definition" if name.endswith((".sbt", ".scala")) else what
     where = "a host assembled in the hook" if templated_host(url) else host_of(url)
     yield Hit("SC024", tf.path, n, f"{what} fetches code from {where} and runs it at build/install time",
               snippet(tf.rows[n - 1]), SCRIPT, sev)  # fmt: skip
@@ -101,7 +107,7 @@ def _hooks(view: SkillView) -> Iterator[Hit]:
             continue
         low = tf.path.lower()
         name = low.rsplit("/", 1)[-1]
-        if name in _NATIVE_HOOKS:
+        if name in _NATIVE_HOOKS or name.endswith(".sbt") or (name.endswith(".scala") and _SBT_PROJECT.search(low)):
             yield from _native_hook(tf, name)
         elif name.endswith(".go") and "go:generate" in tf.text:
             yield from _line_hits(tf, "go:generate", "//go:generate directive")
@@ -204,6 +210,29 @@ def _imitates(a: str, b: str) -> bool:
     return any(len(o) >= 3 and any(o.replace("-", "").replace("_", "") in x for x in squash) for o in oa)
 
 
+# A Gemfile ``source`` on a host imitating rubygems.org (``gems.rubygems-mirror.top``; blind12 rails-api-kit): Bundler
+# resolves every gem of the block from it.
+_GEM_SOURCE = re.compile(r"^\s*source\s*\(?\s*[\"'](https?://[^\"'\s]+)[\"']", re.MULTILINE)
+_GEM_OFFICIAL = ("rubygems.org", "rubygems.pkg.github.com")
+
+
+def _gem_sources(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        name = tf.path.lower().rsplit("/", 1)[-1]
+        if tf.role == "test" or name not in ("gemfile", "gems.rb") or "source" not in tf.text:
+            continue
+        for m in _GEM_SOURCE.finditer(tf.text):
+            host, cls = host_of(m.group(1)), host_class(m.group(1))
+            official = any(host == o or host.endswith("." + o) for o in _GEM_OFFICIAL)
+            if not host or cls in ("local", "trusted") or official:
+                continue
+            if cls in ("ip", "paste", "exfil", "shortener") or "rubygems" in host.replace("-", "").replace(".", ""):
+                n = tf.text.count("\n", 0, m.start()) + 1
+                yield Hit("SC025", tf.path, n, f"points the gem source at {host} (a {cls} host)" if cls != "unknown"
+                          else f"points the gem source at {host} (a host imitating rubygems.org)",
+                          snippet(tf.rows[n - 1]), SCRIPT)  # fmt: skip
+
+
 def _go_replace(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or "replace" not in tf.text or ("=>" not in tf.text and "-replace" not in tf.text):
@@ -252,6 +281,7 @@ def _go_proxy(view: SkillView) -> Iterator[Hit]:
 
 def _sources(view: SkillView) -> Iterator[Hit]:
     yield from _registry(view)
+    yield from _gem_sources(view)
     yield from _go_replace(view)
     yield from _go_proxy(view)
 

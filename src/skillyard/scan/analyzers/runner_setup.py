@@ -8,7 +8,9 @@ import posixpath
 import re
 from collections.abc import Iterable
 
-_CONFIG = re.compile(r"(?:^|/)(?:jest|vitest|vite|playwright)\.config\.[cm]?[jt]s$|(?:^|/)jest\.config\.json$")
+_CONFIG = re.compile(
+    r"(?:^|/)(?:jest|vitest|vite|playwright)\.config\.[cm]?[jt]s$|(?:^|/)(?:jest\.config|package)\.json$"
+)
 _KEYS = re.compile(
     r"\b(?:setupFiles(?:AfterEnv)?|globalSetup|globalTeardown)\b\s*[\"']?\s*:\s*(\[[^\]]*\]|[\"'][^\"']+)"
 )

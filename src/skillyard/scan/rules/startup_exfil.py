@@ -45,8 +45,9 @@ def _r_julia(view: SkillView) -> Iterator[Hit]:
             continue
         text = tf.text
         src = _WHOLE_ENV.search(text)
-        names = set(_TOKEN_NAME.findall(text))
-        if src is None and len(names) < 2:
+        # several secret names listed together (a loop over them), not one API key read for its own API
+        names = next((n for r in tf.rows if len(n := set(_TOKEN_NAME.findall(r))) >= 2), set())
+        if src is None and not names:
             continue
         send = _SEND.search(text)
         if send is None:
@@ -76,11 +77,11 @@ _DECODED_URL = re.compile(r"\bfromhex\(|\bb64decode\(|\bchr\(|\[::-1\]")
 
 def _secret_store(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.lang != "python" or tf.role in ("test", "reference") or not tf.has_any(("connection", "variable")):
+        if tf.lang != "python" or tf.role in ("test", "reference") or not tf.has_any(("airflow",)):
             continue
         dump = _STORE_DUMP.search(tf.text)
         send = _PY_SEND.search(tf.text) if dump else None
-        if dump is None or send is None or "airflow" not in tf.lower:
+        if dump is None or send is None:
             continue
         urls = [u for u in URL.findall(tf.text) if outside(u)]
         if not urls and not _DECODED_URL.search(tf.text):
@@ -95,6 +96,33 @@ def _secret_store(view: SkillView) -> Iterator[Hit]:
             snippet(tf.rows[line - 1].strip()),
             SCRIPT,
         )
+
+
+_CLI_DUMP = re.compile(r"\bairflow\s+(?:connections|variables)\s+(?:export|list)\b")
+_UPLOAD = re.compile(r"\b(?:curl|wget)\b[^|;&]*(?:\s-d\b|--data|-F\b|-T\b|--upload-file|--post-)")
+
+
+def _cli_dump(view: SkillView) -> Iterator[Hit]:
+    """``airflow connections export - | curl --data-binary @- https://…`` in any shell snippet."""
+    for sn in view.snippets:
+        if "airflow" not in sn.text or not _CLI_DUMP.search(sn.text) or not _UPLOAD.search(sn.text):
+            continue
+        urls = [u for u in URL.findall(sn.text) if outside(u)]
+        if urls:
+            yield Hit(
+                "E036",
+                sn.file,
+                sn.line,
+                f"exports every Airflow connection/variable and uploads it to {host_of(urls[0])}",
+                snippet(sn.text.strip()),
+                sn.ctx,
+            )
+            return
+
+
+def _store_out(view: SkillView) -> Iterator[Hit]:
+    yield from _secret_store(view)
+    yield from _cli_dump(view)
 
 
 _REMEDY = "Read only the named secret the code needs and send it only to the service it belongs to."
@@ -121,7 +149,7 @@ RULES = [
         "A module that queries every Airflow Connection/Variable holds the passwords of every system the "
         "deployment reaches; posting that to a hard-coded or concealed host leaks them on every DAG parse.",
         _REMEDY,
-        _secret_store,
+        _store_out,
         mitre="T1552.001",
         capability="network_egress",
     ),

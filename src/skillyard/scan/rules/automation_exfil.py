@@ -36,8 +36,8 @@ def outside(url: str) -> bool:
     Reserved documentation names (``.example``) count as outside here: the rule needs secrets read in the same
     automation, which is the finding whatever the host."""
     host = host_of(url)
-    if not host or templated_host(url) or host_class(url) == "trusted" or _PRIVATE.match(host):
-        return False
+    if "." not in host or templated_host(url) or host_class(url) == "trusted" or _PRIVATE.match(host):
+        return False  # no host, a dotless placeholder (``https://YOUR_SERVER/…``), a variable, the machine itself
     return not host.endswith((".local", ".internal", ".lan", ".home.arpa", ".localdomain"))
 
 

@@ -3,10 +3,12 @@ secret store and posts it (E036) (blind12 r-tidy-analysis, julia-sciml-setup, ai
 
 - **E035.** ``.Rprofile``/``Rprofile.site`` and Julia's ``startup.jl`` run at every interpreter start; ``.R``/``.jl``
   files are read as text by the language map. In such a file, the whole environment (``Sys.getenv()`` with no
-  name, ``collect(ENV)``, a loop over several token names) or a token file (``~/.Renviron``, ``auth.toml``,
-  ``.netrc``) together with a request to a hard-coded host (``curl`` via ``system2``, ``httr``/``httr2``,
-  ``Downloads.request``, ``HTTP.post``) ships the user's keys on every start. Critical in a startup file. One
-  named key sent with a request (``Sys.getenv("MY_API_KEY")`` as the API's token) is not matched.
+  name, ``collect(ENV)``, ``for (k, v) in ENV``) - or, in a startup file, a token file (``~/.Renviron``,
+  ``auth.toml``, ``.netrc``) or a list of several token names - together with a request to a hard-coded host
+  (``curl`` via ``system2``, ``httr``/``httr2``, ``Downloads.request``, ``HTTP.post``) ships the user's keys.
+  Critical in a startup file (every start), high elsewhere. One named key sent with a request
+  (``Sys.getenv("MY_API_KEY")`` as the API's token), or JuliaHub's ``auth.toml`` read by a script that calls
+  JuliaHub, is not matched.
 - **E036.** A Python module that queries every Airflow ``Connection`` or ``Variable`` (the metadata database holds
   the passwords and URIs of all of them) and posts to a hard-coded host leaks the whole deployment's secrets on
   each DAG parse. A DAG that reads its own connection with ``BaseHook.get_connection("x")`` is not matched.
@@ -28,8 +30,10 @@ _STARTUP = re.compile(r"(?:^|/)(?:\.?rprofile(?:\.site)?|startup\.jl)$")
 _RJL = re.compile(r"\.(?:r|jl)$|(?:^|/)\.?rprofile(?:\.site)?$")
 _WHOLE_ENV = re.compile(
     r"\bSys\.getenv\(\s*\)|\b(?:collect|Dict|pairs|keys)\(\s*ENV\s*\)|\bfor\s*\(?\s*\w+\s*(?:,\s*\w+\s*)?\)?\s+in\s+ENV\b"
-    r"|\.Renviron\b|\bauth\.toml\b|\.netrc\b|\.git-credentials\b|\.aws/credentials\b|\.ssh/id_"
 )
+# token files: a script may read one for its own service (JuliaHub's auth.toml sent to juliahub.com); a startup file
+# that reads and posts one on every start does not
+_TOKEN_FILE = re.compile(r"\.Renviron\b|\bauth\.toml\b|\.netrc\b|\.git-credentials\b|\.aws/credentials\b|\.ssh/id_")
 _TOKEN_NAME = re.compile(r"[\"']([A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|_KEY|_PAT))[\"']")
 _SEND = re.compile(
     r"\bsystem2?\(\s*[\"'](?:curl|wget)|\bhttr2?::|\b(?:POST|PUT)\(|\breq_perform\(|\bcurl_fetch_\w+\("
@@ -44,9 +48,9 @@ def _r_julia(view: SkillView) -> Iterator[Hit]:
         if tf.role == "test" or not _RJL.search(low) or (tf.role == "reference" and not start):
             continue
         text = tf.text
-        src = _WHOLE_ENV.search(text)
-        # several secret names listed together (a loop over them), not one API key read for its own API
-        names = next((n for r in tf.rows if len(n := set(_TOKEN_NAME.findall(r))) >= 2), set())
+        src = _WHOLE_ENV.search(text) or (_TOKEN_FILE.search(text) if start else None)
+        # in a startup file, several secret names listed together (a loop over them)
+        names = next((n for r in tf.rows if len(n := set(_TOKEN_NAME.findall(r))) >= 2), set()) if start else set()
         if src is None and not names:
             continue
         send = _SEND.search(text)

@@ -33,6 +33,8 @@ _ENV = re.compile(r"\bprocess\.env\b|\bDeno\.env\b|\bBun\.env\b|import\.meta\.en
 _ENV_DUMP = re.compile(
     r"JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys|assign)\(\s*(?:\{\}\s*,\s*)?"
     r"process\.env\s*\)|\.\.\.process\.env\b(?![^}]*\b\w+:)"
+    # ``JSON.stringify({cwd, env: process.env})``
+    r"|JSON\.stringify\(\s*\{[^;{}]{0,200}?\b\w+\s*:\s*process\.env\s*[,}]"
 )
 # ``process`` handed on as a value (minified wrappers: ``!function(e){...e.env...}(process)``, ``const p=process``):
 # then ``JSON.stringify(e.env)`` serialises the whole environment under another name
@@ -43,6 +45,7 @@ _ENV_DUMP_ALIAS = re.compile(
 _NET = re.compile(
     r"\bfetch\s*\(|\baxios\b|\bhttps?\.request\s*\(|\bXMLHttpRequest\b|\bnew WebSocket\b|\bgot\s*\("
     r"|\bnode-fetch\b|\bundici\b|\bnet\.connect\s*\(|\bsuperagent\b|\bdns\.(?:resolve\w*|lookup)\s*\("
+    r"|\brequire\(\s*['\"](?:node:)?https?['\"]\s*\)\s*\.(?:request|get)\s*\("
 )
 # ``const h = require('https')`` / ``import * as h from "node:https"``: ``h.get(...)`` is a network call too
 _NET_ALIAS = re.compile(

@@ -23,6 +23,7 @@ from skillyard.scan.analyzers.langs import detect_lang
 from skillyard.scan.analyzers.line_context import code_context, markdown_context
 from skillyard.scan.analyzers.markdown import MdIndex
 from skillyard.scan.analyzers.notebook import notebook_source
+from skillyard.scan.analyzers.runner_setup import runner_setup_files
 from skillyard.scan.context import (
     SECURITY_TOPIC,
     TEST,
@@ -398,6 +399,7 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
     installed = installed_configs(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
     planted = planted_instructions(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
     binding = authoritative_files(md_file.text or "", (f.path for f in skill.files)) if md_file else frozenset()
+    setups = runner_setup_files((f.path, f.text) for f in skill.files)  # jest setupFiles run on every test run
     for f in skill.files:
         kind = classify_binary(f.path, f.data)
         if kind is not None:
@@ -410,7 +412,7 @@ def build_view(skill: Skill, options: ScanOptions) -> SkillView:
             except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes any bytes
                 text = ""
             view.unanalysable.append(Unanalysable(f.path, "encoding", "not valid UTF-8; matched as latin-1 text only"))
-        role = file_role(f.path)
+        role = "script" if f.path in setups else file_role(f.path)
         lang = detect_lang(f.path, text)
         if f.path.lower().endswith(".ipynb") and (nb := notebook_source(text)) is not None:
             text, role, lang = nb, "script", "python"  # code cells run when the notebook is run

@@ -91,6 +91,48 @@ def _sql_exec(view: SkillView) -> Iterator[Hit]:
             )
 
 
+# A warehouse unload to a bucket whose keys are written into the query (blind12 dbt-project-starter): Snowflake
+# ``CREATE STAGE ... URL='s3://...' CREDENTIALS=(AWS_KEY_ID='AKIA...')`` + ``COPY INTO @stage FROM (SELECT ...)``,
+# ``COPY INTO 's3://...'``, Redshift ``UNLOAD (...) TO 's3://...' CREDENTIALS 'aws_access_key_id=...'``. Keys in
+# the query mean the bucket is not one the user's warehouse is set up for (a storage integration, an IAM role, a
+# ``{{ env_var() }}``): a dbt hook or macro that runs it copies the tables to whoever holds those keys.
+_UNLOAD_KEYS = ("aws_key_id", "aws_access_key_id", "azure_sas_token", "aws_secret_key")
+register_keywords(_UNLOAD_KEYS)
+_INLINE_KEY = re.compile(
+    r"\b(?:aws_key_id|aws_secret_key|azure_sas_token)\s*=\s*'[A-Za-z0-9/+=%&?.-]{12,}'"
+    r"|\baws_access_key_id\s*=\s*[A-Z0-9]{16,}",
+    re.IGNORECASE,
+)
+_UNLOAD = re.compile(
+    r"\bcopy\s+into\s+(?:@|'(?:s3|gcs|azure)://)[^;]*?\bfrom\b|\bunload\s*\(\s*'select\b[^;]*\bto\s+'s3://",
+    re.IGNORECASE,
+)
+
+
+def _unload(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or not tf.path.lower().endswith(".sql") or not tf.has_any(_UNLOAD_KEYS):
+            continue
+        key, out = _INLINE_KEY.search(tf.text), _UNLOAD.search(tf.text)
+        if key is None or out is None:
+            continue
+        line = tf.text.count("\n", 0, out.start()) + 1
+        yield Hit(
+            "E034",
+            tf.path,
+            line,
+            "SQL copies tables to an outside bucket with access keys written into the query",
+            snippet(tf.rows[line - 1].strip()),
+            SCRIPT,
+            Severity.HIGH,
+        )
+
+
+def _sql_out(view: SkillView) -> Iterator[Hit]:
+    yield from _sql_exec(view)
+    yield from _unload(view)
+
+
 RULES = [
     Rule(
         "E034",
@@ -102,7 +144,7 @@ RULES = [
         "the database server's rights: a shipped query that pipes rows into curl or dumps pg_shadow / "
         "authentication_string sends the data (and the password hashes) to whoever runs the other end.",
         "Keep query results in the database or return them to the user; never pipe them to a program or a host.",
-        _sql_exec,
+        _sql_out,
         mitre="T1048",
     ),
 ]

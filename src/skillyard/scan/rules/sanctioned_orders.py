@@ -42,16 +42,21 @@ _PAYLOAD_RULES = ("P020", "SC030")  # anywhere in the skill
 _NAMED_RULES = ("PE003",)  # only in a file the paragraph names
 
 
+_ITEM = re.compile(r"(?:[-*+]|\d+[.)])\s")
+
+
 def _paragraphs(md: TextFile) -> Iterator[tuple[int, str]]:
-    """SKILL.md prose paragraphs (blank-line or heading separated), joined, with their first row number."""
-    start, parts = 0, []
+    """SKILL.md prose paragraphs and list items (split at blank rows, headings and item starts), joined, with their
+    first row number."""
+    start, parts = 0, list[str]()
     for n, row in enumerate(md.rows, 1):
         s = row.strip()
-        if not s or s.startswith("#"):
+        if not s or s.startswith("#") or _ITEM.match(s):
             if parts:
                 yield start, " ".join(parts)
             start, parts = 0, []
-            continue
+            if not s or s.startswith("#"):
+                continue
         start = start or n
         parts.append(s)
     if parts:

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-from skillyard.scan.analyzers.view import register_keywords
+from skillyard.scan.analyzers.gates import Gated
+from skillyard.scan.analyzers.view import fold, register_keywords
 
 _I = re.IGNORECASE
 
@@ -65,6 +66,12 @@ _ML_ADDRESS_PARTS = (
     r"\b(?:hướng\s+dẫn|chỉ\s+dẫn|lưu\s+ý|ghi\s+chú)\s+(?:cho|dành\s+cho)\s+(?:trợ\s+lý|AI)\b",
     r"(?:सहायक|एआई|AI)\s+के\s+लिए\s+(?:निर्देश|नोट|संदेश)",
     r"(?:어시스턴트|비서|AI|에이전트)(?:에게|를\s*위한)\s*(?:지시|지침|메모|안내|참고)",
+    # sr / bs Cyrillic (blind12): "упутство за асистента"
+    r"(?:упутств[оа]|напомен[аe]|порук[аe]|инструкциј[аe])\s+за\s+(?:AI\s+|ВИ\s+)?(?:асистент[ае]?|агент[ае]?|модел)",
+)
+# Blind-12 forms, each branch with ASCII literals a row must hold (searched through literal gates: the
+# greeting and English branches are keyed on common words)
+_ADDRESS_PARTS_12 = (
     # lt / lv / et (blind12): "pastabos asistentui", "norādījums asistentam", "juhis assistendile"
     r"\b(?:pastab(?:a|os)|nurodym(?:as|ai)|instrukcij(?:a|os)|žinutė)\s+(?:asistentui|agentui|modeliui)\b",
     r"\b(?:norādījum(?:s|i)|piezīme|instrukcija|ziņa)\s+(?:asistentam|aģentam|modelim)\b",
@@ -72,7 +79,6 @@ _ML_ADDRESS_PARTS = (
     # sr / hr / bs / sl, Latin and Cyrillic: "uputstvo za AI asistenta", "napomena za asistenta", "navodilo za AI"
     r"\b(?:uputstv[oa]|uput[ae]|napomen[ae]|poruk[ae]|instrukcij[ae]|naputak|navodil[oa]|opomb[ae])\s+za\s+"
     r"(?:(?:AI|UI|VI)\s+)?(?:asistent[ae]?|agent[ae]?|AI|UI)\b",
-    r"(?:упутств[оа]|напомен[аe]|порук[аe]|инструкциј[аe])\s+за\s+(?:AI\s+|ВИ\s+)?(?:асистент[ае]?|агент[ае]?|модел)",
     # a greeting or a "to the assistant:" heading opening the text: "Hi assistant,", "Till assistenten:", "An den
     # Assistenten:" (a comment or data value written as a letter to the agent)
     r"(?:^|(?<=[\s\"'>#%/*(-]))(?:hi|hello|hey|dear|to)\s+(?:the\s+)?(?:AI\s+)?(?:assistant|agent)[,:]"
@@ -89,10 +95,25 @@ _ML_ADDRESS_PARTS = (
     r"\b(?:ai|llm)[._-](?:agents?|assistants?)[._-](?:instructions?|directives?|notes?|tasks?)\b"
     r"|\b(?:agent|assistant)[._-](?:instructions?|directives?)\b",
 )
-ML_ADDRESS = re.compile("|".join(_ML_ADDRESS_PARTS), _I)
+_ML_ADDRESS_OLD = re.compile("|".join(_ML_ADDRESS_PARTS), _I)
+_ADDRESS_12 = Gated(re.compile("|".join(_ADDRESS_PARTS_12), _I))
+
+
+class _Address:
+    """``search(row)``: the first-listed languages' address, else a blind-12 form (tried only where the folded row
+    holds its branch's literals)."""
+
+    def search(self, row: str) -> re.Match[str] | None:
+        low = fold(row)
+        if _OLD_KEYS.search(low) is not None and (m := _ML_ADDRESS_OLD.search(row)) is not None:
+            return m
+        return _ADDRESS_12.search(row, low)
+
+
+ML_ADDRESS = _Address()
 # every match of ML_ADDRESS holds one of these (folded, lowercase): the addressee's stem, or the preposition with it
 # where the addressee is short ("pro ai", "für die ki"); written with one space, as such notes are
-ML_ADDRESS_KEYS = (
+ML_ADDRESS_KEYS: tuple[str, ...] = (
     "asistent", "pro ai", "pre ai", "umělou", "jazykový model", "agenta", "asystent", "dla ai", "dla si", "modelu",
     "pentru ", "către ", "catre ", "для ", "за ", "към ", "για ", "προς ", "לעוזר", "למודל", "לסוכן", "לבינה",
     "المساعد", "للمساعد", "النموذج", "للنموذج", "الوكيل", "للوكيل", "asszisztens", "ai-nak", "mi-nek", "modellnek",
@@ -103,6 +124,10 @@ ML_ADDRESS_KEYS = (
     "l’assistant", "l'ia", "l’ia", "l'agent", "l’agent", "für die ki", "an die ki", "für ki", "an ki", "asistan",
     "yapay zekaya", "ajana", "untuk ai", "kepada ai", "bagi ai", "trợ lý", "cho ai", "सहायक", "एआई", "ai के",
     "어시스턴트", "비서", "ai에게", "ai를", "에이전트",
+)  # fmt: skip
+# the literals of _ML_ADDRESS_OLD's matches (the keys above, and the Cyrillic blind-12 stems)
+_OLD_KEYS = re.compile("|".join(map(re.escape, (*ML_ADDRESS_KEYS, "асистент", "агент", "модел"))))
+ML_ADDRESS_KEYS += (
     # blind12: lt / lv / et / sr-hr-sl, greetings, the English forms above
     "agentui", "modeliui", "aģentam", "modelim", "assistendile", "agendile", "mudelile", "tehisintellektile",
     "za agent", "za ai", "za ui", "асистент", "агент", "модел", "assistant,", "assistant:", "agent,", "agent:",

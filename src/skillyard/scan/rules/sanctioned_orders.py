@@ -36,7 +36,7 @@ _NO_ASK = re.compile(
     _I,
 )
 # every match of _NO_ASK holds one of these
-_KEYS = ("without asking", "without confirm", "without waiting", "ask", "confirm", "wait", "already")
+_KEYS = ("without", "ask", "confirm", "wait", "already")
 register_keywords(_KEYS)
 _PAYLOAD_RULES = ("P020", "SC030")  # anywhere in the skill
 _NAMED_RULES = ("PE003",)  # only in a file the paragraph names
@@ -45,33 +45,39 @@ _NAMED_RULES = ("PE003",)  # only in a file the paragraph names
 _ITEM = re.compile(r"(?:[-*+]|\d+[.)])\s")
 
 
-def _paragraphs(md: TextFile) -> Iterator[tuple[int, str]]:
-    """SKILL.md prose paragraphs and list items (split at blank rows, headings and item starts), joined, with their
-    first row number."""
-    start, parts = 0, list[str]()
-    for n, row in enumerate(md.rows, 1):
-        s = row.strip()
-        if not s or s.startswith("#") or _ITEM.match(s):
-            if parts:
-                yield start, " ".join(parts)
-            start, parts = 0, []
-            if not s or s.startswith("#"):
-                continue
-        start = start or n
-        parts.append(s)
-    if parts:
-        yield start, " ".join(parts)
+def _paragraph(rows: list[str], n: int) -> tuple[int, str]:
+    """The SKILL.md paragraph or list item holding row ``n`` (split at blank rows, headings and item starts),
+    joined, with its first row number."""
+    lo = n
+    while lo > 1 and not _ITEM.match(rows[lo - 1].strip()):
+        prev = rows[lo - 2].strip()
+        if not prev or prev.startswith("#"):
+            break
+        lo -= 1
+    hi = n
+    while hi < len(rows):
+        nxt = rows[hi].strip()
+        if not nxt or nxt.startswith("#") or _ITEM.match(nxt):
+            break
+        hi += 1
+    return lo, " ".join(r.strip() for r in rows[lo - 1 : hi])
 
 
 def _delegations(md: TextFile) -> list[tuple[int, str, re.Match[str]]]:
-    out = []
-    for n, text in _paragraphs(md):
-        ask = _NO_ASK.search(text)
-        if ask is None:
+    """Paragraphs holding a no-asking claim (read on a row holding a key word, joined with the next) and an obey
+    verb."""
+    out: list[tuple[int, str, re.Match[str]]] = []
+    seen: set[int] = set()
+    for n in md.candidate_numbers(_KEYS):
+        if _NO_ASK.search(" ".join(md.rows[n - 1 : n + 1])) is None:  # the row and the next (prose is wrapped)
             continue
-        for o in _OBEY.finditer(text):
-            if not _NOT_BEFORE.search(text[max(0, o.start() - 30) : o.start()]):
-                out.append((n, text, o))
+        lo, para = _paragraph(md.rows, n)
+        if lo in seen:
+            continue
+        seen.add(lo)
+        for o in _OBEY.finditer(para):
+            if not _NOT_BEFORE.search(para[max(0, o.start() - 30) : o.start()]):
+                out.append((lo, para, o))
                 break
     return out
 

@@ -9,6 +9,10 @@ language ("Uživatel to schválil", "Не повідомляй користув�
 - :data:`ML_ADDRESS`: "instruction / note / message for the assistant (the AI, the model)" in about twenty
   languages. Every match holds one of :data:`ML_ADDRESS_KEYS` (the addressee's stem, or preposition + "AI"), so a
   row holding none of them is never searched.
+- Blind set 12 (searched through literal gates, see :class:`_Address`): lt/lv/et and sr/hr/bs/sl addresses, a
+  greeting that opens a comment or value ("Hi assistant,", "Till assistenten:"), English rule blocks ("automated
+  assistants operating in this repository", "AI code generators must"), "assistant setup step:" fields and
+  ``ai.agent.instructions``-style keys.
 - :data:`ML_COVERT`: "the user (owner) already approved", "do not tell / mention", "secretly" in the same
   languages; searched only in the block after an address.
 - :data:`LABEL`: a data value or comment that opens by labelling its text for the agent the way a transcript would

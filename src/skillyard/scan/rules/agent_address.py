@@ -9,6 +9,10 @@ language ("Uživatel to schválil", "Не повідомляй користув�
 - :data:`ML_ADDRESS`: "instruction / note / message for the assistant (the AI, the model)" in about twenty
   languages. Every match holds one of :data:`ML_ADDRESS_KEYS` (the addressee's stem, or preposition + "AI"), so a
   row holding none of them is never searched.
+- Blind set 12 (searched through literal gates, see :class:`_Address`): lt/lv/et and sr/hr/bs/sl addresses, a
+  greeting that opens a comment or value ("Hi assistant,", "Till assistenten:"), English rule blocks ("automated
+  assistants operating in this repository", "AI code generators must"), "assistant setup step:" fields and
+  ``ai.agent.instructions``-style keys.
 - :data:`ML_COVERT`: "the user (owner) already approved", "do not tell / mention", "secretly" in the same
   languages; searched only in the block after an address.
 - :data:`LABEL`: a data value or comment that opens by labelling its text for the agent the way a transcript would
@@ -20,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-from skillyard.scan.analyzers.view import register_keywords
+from skillyard.scan.analyzers.gates import Gated
+from skillyard.scan.analyzers.view import fold, register_keywords
 
 _I = re.IGNORECASE
 
@@ -65,11 +70,54 @@ _ML_ADDRESS_PARTS = (
     r"\b(?:hướng\s+dẫn|chỉ\s+dẫn|lưu\s+ý|ghi\s+chú)\s+(?:cho|dành\s+cho)\s+(?:trợ\s+lý|AI)\b",
     r"(?:सहायक|एआई|AI)\s+के\s+लिए\s+(?:निर्देश|नोट|संदेश)",
     r"(?:어시스턴트|비서|AI|에이전트)(?:에게|를\s*위한)\s*(?:지시|지침|메모|안내|참고)",
+    # sr / bs Cyrillic (blind12): "упутство за асистента"
+    r"(?:упутств[оа]|напомен[аe]|порук[аe]|инструкциј[аe])\s+за\s+(?:AI\s+|ВИ\s+)?(?:асистент[ае]?|агент[ае]?|модел)",
 )
-ML_ADDRESS = re.compile("|".join(_ML_ADDRESS_PARTS), _I)
+# Blind-12 forms, each branch with ASCII literals a row must hold (searched through literal gates: the
+# greeting and English branches are keyed on common words)
+_ADDRESS_PARTS_12 = (
+    # lt / lv / et (blind12): "pastabos asistentui", "norādījums asistentam", "juhis assistendile"
+    r"\b(?:pastab(?:a|os)|nurodym(?:as|ai)|instrukcij(?:a|os)|žinutė)\s+(?:asistentui|agentui|modeliui)\b",
+    r"\b(?:norādījum(?:s|i)|piezīme|instrukcija|ziņa)\s+(?:asistentam|aģentam|modelim)\b",
+    r"\b(?:juhis|juhised|märkus|sõnum)\s+(?:assistendile|agendile|mudelile|tehisintellektile)\b",
+    # sr / hr / bs / sl, Latin and Cyrillic: "uputstvo za AI asistenta", "napomena za asistenta", "navodilo za AI"
+    r"\b(?:uputstv[oa]|uput[ae]|napomen[ae]|poruk[ae]|instrukcij[ae]|naputak|navodil[oa]|opomb[ae])\s+za\s+"
+    r"(?:(?:AI|UI|VI)\s+)?(?:asistent[ae]?|agent[ae]?|AI|UI)\b",
+    # a greeting or a "to the assistant:" heading opening the text: "Hi assistant,", "Till assistenten:", "An den
+    # Assistenten:" (a comment or data value written as a letter to the agent)
+    r"(?:^|(?<=[\s\"'>#%/*(-]))(?:hi|hello|hey|dear|to)\s+(?:the\s+)?(?:AI\s+)?(?:assistant|agent)[,:]"
+    r"|(?:^|(?<=[\s\"'>#%/*(-]))(?:till|til|an\s+den|an\s+die|aan\s+de|al|do|para\s+o)\s+"
+    r"(?:assistenten|asistente|asystenta|assistente|assistent)\s*:",
+    # English forms the English address misses: a rule block for "automated assistants operating in this
+    # repository", "AI code generators must ...", an "assistant setup step:" in a data field, an ``ai.agent.
+    # instructions`` key (a label, a YAML key, a front-matter field)
+    r"\b(?:automated|autonomous|AI|LLM)\s+(?:coding\s+|code\s+)?(?:assistants?|agents?|code\s+generators?|bots?)\s+"
+    r"(?:(?:operating|working|running|acting)\s+(?:in|on)\s+(?:this|the)\s+(?:repo(?:sitory)?|project|codebase"
+    r"|workspace)\b|(?:must|shall|are\s+required\s+to)\b)",
+    r"(?:\b|(?<=\\n))(?:AI\s+)?(?:assistant|agent)\s+(?:setup|action|maintenance|follow-?up|required)\s+(?:steps?|tasks?|actions?"
+    r"|notes?)\s*:",
+    r"\b(?:ai|llm)[._-](?:agents?|assistants?)[._-](?:instructions?|directives?|notes?|tasks?)\b"
+    r"|\b(?:agent|assistant)[._-](?:instructions?|directives?)\b",
+)
+_ML_ADDRESS_OLD = re.compile("|".join(_ML_ADDRESS_PARTS), _I)
+_ADDRESS_12 = Gated(re.compile("|".join(_ADDRESS_PARTS_12), _I))
+
+
+class _Address:
+    """``search(row)``: the first-listed languages' address, else a blind-12 form (tried only where the folded row
+    holds its branch's literals)."""
+
+    def search(self, row: str) -> re.Match[str] | None:
+        low = fold(row)
+        if _OLD_KEYS.search(low) is not None and (m := _ML_ADDRESS_OLD.search(row)) is not None:
+            return m
+        return _ADDRESS_12.search(row, low)
+
+
+ML_ADDRESS = _Address()
 # every match of ML_ADDRESS holds one of these (folded, lowercase): the addressee's stem, or the preposition with it
 # where the addressee is short ("pro ai", "für die ki"); written with one space, as such notes are
-ML_ADDRESS_KEYS = (
+ML_ADDRESS_KEYS: tuple[str, ...] = (
     "asistent", "pro ai", "pre ai", "umělou", "jazykový model", "agenta", "asystent", "dla ai", "dla si", "modelu",
     "pentru ", "către ", "catre ", "для ", "за ", "към ", "για ", "προς ", "לעוזר", "למודל", "לסוכן", "לבינה",
     "المساعد", "للمساعد", "النموذج", "للنموذج", "الوكيل", "للوكيل", "asszisztens", "ai-nak", "mi-nek", "modellnek",
@@ -80,6 +128,21 @@ ML_ADDRESS_KEYS = (
     "l’assistant", "l'ia", "l’ia", "l'agent", "l’agent", "für die ki", "an die ki", "für ki", "an ki", "asistan",
     "yapay zekaya", "ajana", "untuk ai", "kepada ai", "bagi ai", "trợ lý", "cho ai", "सहायक", "एआई", "ai के",
     "어시스턴트", "비서", "ai에게", "ai를", "에이전트",
+)  # fmt: skip
+# the literals of _ML_ADDRESS_OLD's matches (the keys above, and the Cyrillic blind-12 stems)
+_OLD_KEYS = re.compile("|".join(map(re.escape, (*ML_ADDRESS_KEYS, "асистент", "агент", "модел"))))
+ML_ADDRESS_KEYS += (
+    # blind12: lt / lv / et / sr-hr-sl, greetings, the English forms above
+    "agentui", "modeliui", "aģentam", "modelim", "assistendile", "agendile", "mudelile", "tehisintellektile",
+    "za agent", "za ai", "za ui", "асистент", "агент", "модел", "assistant,", "assistant:", "agent,", "agent:",
+    "automated ", "autonomous ", "ai ", "llm ", "assistant setup", "assistant action", "assistant maintenance",
+    "assistant follow", "assistant required", "agent setup", "agent action", "agent maintenance", "agent follow",
+    "agent required",
+    "ai.agent", "ai_agent", "ai-agent", "ai.assistant", "ai_assistant", "ai-assistant", "llm.agent", "llm_agent",
+    "llm-agent", "llm.assistant", "llm_assistant", "llm-assistant", "agent.instruction", "agent_instruction",
+    "agent-instruction", "agent.directive", "agent_directive", "agent-directive", "assistant.instruction",
+    "assistant_instruction", "assistant-instruction", "assistant.directive", "assistant_directive",
+    "assistant-directive",
 )  # fmt: skip
 
 # Consent claimed for the user, or the act kept from the user. Not "without confirmation / do not ask": an honest
@@ -130,6 +193,22 @@ _ML_COVERT_PARTS = (
     r"\bngười\s+dùng\s+đã\s+(?:đồng\s+ý|phê\s+duyệt|chấp\s+thuận)",
     r"उपयोगकर्ता\s+को\s+(?:न|मत)\s+बता|उपयोगकर्ता\s+ने\s+(?:पहले\s+ही\s+)?(?:मंजूरी|अनुमति|स्वीकृति)",
     r"사용자에게\s*(?:알리지|말하지)|사용자가\s*이미\s*(?:동의|승인)",
+    # lt / lv / et (blind12): "Naudotojui apie tai nesakykite", "nestāsti lietotājam", "ära ütle kasutajale"
+    r"\b(?:nesakyk|neminėk|nepranešk)\w*|\b(?:naudotoj|vartotoj)\w*\s+(?:jau\s+)?(?:patvirtino|sutiko)|\bslapta\b",
+    r"\b(?:nestāsti|nepiemini|neziņo)\w*|\blietotājs\s+(?:jau\s+)?(?:apstiprināja|piekrita)|\bslepeni\b",
+    r"\bära\s+(?:ütle|maini|teavita)\b|\bkasutaja\s+on\s+(?:juba\s+)?(?:kinnitanud|nõustunud)|\bsalaja\b",
+    # sr / hr / bs / sl: "korisnika ne treba pitati", "podrška je to već odobrila", "ne govori korisniku"
+    r"\b(?:korisnik\w*|uporabnik\w*)\s+(?:ne\s+treba|nije\s+potrebno)\s+pitati|\bne\s+(?:govori|spominji|obavještavaj"
+    r"|obaveštavaj|omenjaj|povej)\b|\b(?:je\s+)?(?:to\s+)?već\s+odobri\w*|\bže\s+odobril\w*|\b(?:po)?tajno\b",
+    r"\bкорисник\w*\s+не\s+треба\s+питати|\bне\s+(?:говори|спомињи|обавештавај)\b|\bвећ\s+одобри\w*",
+    # English forms P020's list lacks: "must not be mentioned in the summary", "not mention these actions in
+    # summaries", "pre-authorized", "then delete this step from the brief", "do not bring this up again"
+    r"\b(?:must|should|shall|is\s+to|are\s+to)\s+not\s+be\s+(?:mentioned|shown|reported|disclosed|listed)\b"
+    r"|\bnot\s+(?:mention|list|report|show|include)\s+(?:these|this|them|it|the\s+(?:steps?|actions?|changes?|notes?))"
+    r"\b[^.\n]{0,40}\b(?:summar(?:y|ies)|reports?|repl(?:y|ies)|change\s*logs?|PRs?|pull\s+requests?)\b"
+    r"|\bpre-?authori[sz]ed\b|\b(?:delete|remove|strip|erase)\s+this\s+(?:step|note|line|instruction|comment|paragraph)"
+    r"\s+from\s+(?:the\s+)?(?:brief|summary|notes|report|output|reply|document|agenda)\b"
+    r"|\bdo\s+not\s+bring\s+(?:this|it)\s+up\b",
 )
 ML_COVERT = re.compile("|".join(_ML_COVERT_PARTS), _I)
 
@@ -158,6 +237,9 @@ LABEL_COVERT = re.compile(
     r"|answer|report)\b",
     _I,
 )
+# English words with which a teaching text introduces a quoted note ("an example of an injection"); not a host name
+# (``git.example.org``, ``dana@inboxzero-coach.example``: the planted note's own addresses)
+QUOTING = re.compile(r"(?<![.@/-])\b(?:example(?!\.\w)|attacker|malicious|injection|detect|red flag|poison)\w*")
 # words with which a teaching text in another language introduces a quoted note ("příklad útoku", "пример атаки",
 # "παράδειγμα επίθεσης", "דוגמה למתקפה", "Beispiel eines Angriffs"): read, lower-cased, only around a hit
 TEACHING = re.compile(

@@ -215,9 +215,7 @@ def _addressed_notes(view: SkillView) -> Iterator[Hit]:
                 continue
             # a teaching text quoting such a note says so nearby ("example of an injection", "attackers write")
             around = "\n".join(tf.rows[max(0, n - 3) : n + 8]).lower()
-            if re.search(r"\b(?:example|attacker|malicious|injection|detect|red flag|poison)\w*", around) or (
-                kind == "ml" and aa.TEACHING.search(around)
-            ):
+            if aa.QUOTING.search(around) or (kind == "ml" and aa.TEACHING.search(around)):
                 continue
             yield Hit(
                 "P020",

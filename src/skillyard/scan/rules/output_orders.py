@@ -36,6 +36,8 @@ _KEYS = (
     "ai model",
     "agent:",
     "agent ",
+    "agents:",  # "Automated agents: repair with ..." (blind12)
+    "agents :",
 )
 register_keywords(_KEYS)
 _LANGS = ("python", "shell", "javascript", "powershell", "ruby", "perl", "go", "php")
@@ -44,7 +46,7 @@ _ADDRESS = re.compile(
     r"|\bif\s+you\s+are\s+(?:an?\s+)?(?:AI|LLM|language\s+model|assistant|agent|Claude|Copilot)\b"
     r"|\b(?:AI|LLM)\s+(?:assistants?|agents?)\s+(?:running|reading|using|executing)\b"
     # a sentence of the message addressed to them: "The cache is corrupted. AI agents: the only repair is ..."
-    r"|\b(?:AI|LLM)\s+(?:coding\s+)?(?:assistants?|agents?)\s*:\s"
+    r"|\b(?:AI|LLM|automated|autonomous)\s+(?:coding\s+)?(?:assistants?|agents?)\s*:\s"
     r"|\b(?:Claude|Copilot|Cursor|the\s+assistant|the\s+agent)\s*[:,]\s*(?:please\s+)?(?:run|execute)\b",
     _I,
 )

@@ -102,7 +102,8 @@ SPLIT_NOTES = {
     "blind9": "written blind; measured blind once at P 0.92 R 0.47 (2026-12-04, b4b9e56), used for development since",
     "blind10": "written blind; measured blind once at P 0.96 R 0.50 (2026-12-04, 4c6ea13), used for development since",
     "blind11": "written blind; measured blind once at P 0.89 R 0.38 (2026-12-04, c532323), used for development since",
-    "blind12": "written blind; measured blind once at P 0.93 R 0.27 (2026-12-04, 4cb0e02); not developed on yet",
+    "blind12": "written blind; measured blind once at P 0.93 R 0.27 (2026-12-04, 4cb0e02), used for development since",
+    "blind13": "written blind; measured blind once at P 0.91 R 0.44 (2026-12-04, 71b7520); not developed on yet",
 }
 
 

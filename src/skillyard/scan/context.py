@@ -171,7 +171,10 @@ _GITLAB_TOP = re.compile(r"^(?:stages|image|default|variables|pipelines|workflow
 _INSTALL_VERB = re.compile(
     r"\b(?:copy|cp|merge|install|append|place|put|move|mv|drop|add|apply|write|save|paste)\b", re.IGNORECASE
 )
-_INSTALL_DEST = re.compile(r"~/|\$HOME|\.github/|%\w+%|\b(?:into|to|in)\s+(?:the\s+)?(?:user'?s?\s+)?[`\"'~./]")
+_INSTALL_DEST = re.compile(
+    r"~/|\$HOME|\.github/|\.(?:vscode|cursor|claude|gemini|codex|zed|idea)/|%\w+%"
+    r"|\b(?:into|to|in)\s+(?:the\s+)?(?:user'?s?\s+)?(?:(?:workspace|project|repo(?:sitory)?|global)\s+)?[`\"'~./]"
+)
 
 
 def installed_configs(skill_md: str, paths: Iterable[str]) -> frozenset[str]:

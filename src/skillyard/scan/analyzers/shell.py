@@ -83,7 +83,7 @@ _B64_LIT = re.compile(r"^[A-Za-z0-9+/=_-]{16,}$")
 _HEX_LIT = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
 _REVSHELL = re.compile(
     r"/dev/(?:tcp|udp)/[\w.\-]+/\d+|\b(?:nc|ncat|netcat)\b[^|;&\n]*\s-[a-z]*e\s*\S+|socat\b[^\n]*exec:"
-    r"|mkfifo\b[^\n]*\b(?:nc|ncat|telnet)\b|\bpty\.spawn\(|socket\.socket\([^\n]*\bconnect\b.*\bdup2\b"
+    r"|mkfifo\b[^\n]*\b(?:nc|ncat|telnet)\b|\bconnect\b[^\n]*\bpty\.spawn\(|socket\.socket\([^\n]*\bconnect\b.*\bdup2\b"
     r"|\bsh\s+-i\s*[<>]&|\bbash\s+-i\s*[<>]&|New-Object\s+System\.Net\.Sockets\.TCPClient",
     re.IGNORECASE,
 )
@@ -100,7 +100,8 @@ _REVSHELL_BRANCHES = tuple(
         (("nc", "netcat"), r"\b(?:nc|ncat|netcat)\b[^|;&\n]*\s-[a-z]*e\s*\S+"),
         (("socat",), r"socat\b[^\n]*exec:"),
         (("mkfifo",), r"mkfifo\b[^\n]*\b(?:nc|ncat|telnet)\b"),
-        (("pty.spawn(",), r"\bpty\.spawn\("),
+        # ``pty.spawn("/bin/bash")`` alone upgrades a shell one already has (a TTY); with a connect it is the shell
+        (("pty.spawn(",), r"\bconnect\b[^\n]*\bpty\.spawn\("),
         (("socket.socket(",), r"socket\.socket\([^\n]*\bconnect\b.*\bdup2\b"),
         (("-i",), r"\bsh\s+-i\s*[<>]&|\bbash\s+-i\s*[<>]&"),
         (("new-object",), r"New-Object\s+System\.Net\.Sockets\.TCPClient"),

@@ -10,6 +10,7 @@ from skillyard.scan.rules.base import Family, Hit, Rule
 @cache
 def _rules() -> tuple[Rule, ...]:
     from skillyard.scan.rules import (
+        account_grants,
         admin_accounts,
         agent_instructions,
         ansible_exfil,
@@ -72,7 +73,8 @@ def _rules() -> tuple[Rule, ...]:
              *hook_exfil.RULES, *git_filters.RULES, *ansible_exfil.RULES, *data_driven_reads.RULES,
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES,
              *sql_exec.RULES, *automation_exfil.RULES, *startup_exfil.RULES,
-             *privilege.RULES, *k8s_rbac.RULES, *cloud_trust.RULES, *admin_accounts.RULES, *logon_hijack.RULES,
+             *privilege.RULES, *k8s_rbac.RULES, *cloud_trust.RULES, *account_grants.RULES, *admin_accounts.RULES,
+             *logon_hijack.RULES,
              *persistence.RULES, *implants.RULES, *editor_autorun.RULES, *autorun_hooks.RULES,
              *agent_instructions.RULES,
              *staged_exec.RULES, *disguised_exec.RULES,

@@ -8,6 +8,7 @@ from itertools import chain
 from typing import Any
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers.hosts import URL, host_class, templated_host
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
 from skillyard.scan.rules.persistence import git_hooks, scripted_orders, upgrade_persistence
@@ -191,6 +192,10 @@ def _memory(view: SkillView) -> Iterator[Hit]:
         if tf is not None:
             rows = tf.raw_rows
             following = "\n".join(rows[h.line - 1 : h.line + 3])
+        # a placeholder URL (``https://llm-gateway.acme-corp.example``, ``https://${GATEWAY}``) is the user's own
+        # value to fill in, not a host the skill plants
+        following = URL.sub(lambda u: " " if templated_host(u.group(0)) or host_class(u.group(0)) == "local"
+                            else u.group(0), following)  # fmt: skip
         injected = bool(_INJECTED.search(_ABOUT_APPROVAL.sub(" ", following)))
         active = h.context is not None and h.context.kind.value in ("script", "instruction", "metadata")
         script = h.context is not None and h.context.kind.value == "script"

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import host_of
 from skillyard.scan.analyzers.secrets import secret_kind
-from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.automation_exfil import outside
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
@@ -98,6 +98,7 @@ _FORGES = (
     "github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht", "dev.azure.com", "visualstudio.com",
     "gitee.com", "sourceforge.net", "huggingface.co", "gitea.com",
 )  # fmt: skip
+_GIT_KEYS = ("credential", "helper =", "helper=", "pushurl", "--push")
 _INLINE_PW = re.compile(r"://[^/@\s:]+:[^/@\s]+@")
 
 
@@ -117,10 +118,11 @@ def _resolve(value: str, names: dict[str, str]) -> str:
 
 def _git_redirects(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or not tf.has_any(("helper", "pushurl", "--push")):
+        if tf.role == "test" or not tf.has_any(_GIT_KEYS):
             continue
         names: dict[str, str] | None = None
-        for n, row in enumerate(tf.rows, 1):
+        for n in tf.candidate_numbers(_GIT_KEYS):
+            row = tf.rows[n - 1]
             if "helper" in row and (m := _HELPER.search(row)):
                 names = names if names is not None else _vars(tf)
                 value = _resolve(m.group(1) or m.group(2), names)
@@ -156,6 +158,8 @@ def _git_redirects(view: SkillView) -> Iterator[Hit]:
                     return
 
 
+register_keywords(_SHIPPER_KEYS + _GIT_KEYS)
+
 # -- E043: DNS as the carrier -----------------------------------------------------------------------------------
 
 _DNS_KEYS = ("resolve-dnsname", "nslookup", "dig ", "gethostbyname", "getaddrinfo", "dns.", "gethostentry",
@@ -173,6 +177,9 @@ _ENCODE = re.compile(
     re.IGNORECASE,
 )
 _ENV_SRC = re.compile(r"\bos\.environ\b|\bprocess\.env\b|\benv:\w+|Get-ChildItem\s+env:|\bprintenv\b|\benv\s*\|")
+
+
+register_keywords(_DNS_KEYS)
 
 
 def _dns(view: SkillView) -> Iterator[Hit]:

@@ -144,7 +144,7 @@ def _py_startup(view: SkillView) -> Iterator[Hit]:
         text = tf.text if not low.endswith(".pth") else "\n".join(r for r in tf.rows if r.startswith("import"))
         src = _PY_ENV.search(text) or _TOKEN_FILE.search(text)
         send = _PY_SEND.search(text) if src else None
-        if send is None:
+        if src is None or send is None:
             continue
         urls = [u for u in URL.findall(text) if outside(u)]
         if not urls and not _DECODED_URL.search(text):

@@ -45,12 +45,27 @@ _SECRET_PATH = re.compile(
     r"|(?:^|[/\s,\"'\[=])\.env(?:\.[\w-]+)?(?=$|[\s,\"'\]])",
     re.IGNORECASE | re.MULTILINE,
 )
-_PATH_KEY = re.compile(r"^\s*-?\s*(?:path|paths|include|__path__|files|file)\b\s*[=:]?\s*(.*)$", re.IGNORECASE)
-_OUT_HOST = re.compile(
-    r"^\s*-?\s*(?:host|hosts|uri|url|endpoint|address|server|urls)\b\s*[=:]?\s*[\[\"' ]*"
-    r"((?:https?|tcp|tls)://[^\s\"',\]]+|[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})",
+_KEY = re.compile(
+    r"^\s*-?\s*(?:(path|paths|include|__path__|files|file)|(host|hosts|uri|url|endpoint|address|server|urls))\b"
+    r"\s*[=:]?\s*(.*)$",
     re.IGNORECASE,
 )
+_HOST_VAL = re.compile(r"^[-\[\"' ]*((?:https?|tcp|tls)://[^\s\"',\]]+|[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})")
+
+
+def _values(tf: TextFile) -> Iterator[tuple[int, str, str]]:
+    """(row, ``path``/``host``, value) for each key row, and for the ``- item`` / bracket rows of a list that
+    opens with an empty value (Filebeat ``paths:`` then ``- /x``, Vector ``include = [`` then items)."""
+    cont = ""
+    for n, row in enumerate(tf.rows, 1):
+        if m := _KEY.match(row):
+            kind, value = ("path" if m.group(1) else "host"), m.group(3).strip()
+            cont = kind if value in ("", "[") else ""
+            yield n, kind, value
+        elif cont and (item := row.strip()) and item[0] in "-\"'/~" and not item.startswith("]"):
+            yield n, cont, item
+        else:
+            cont = ""
 
 
 def _shippers(view: SkillView) -> Iterator[Hit]:
@@ -61,10 +76,10 @@ def _shippers(view: SkillView) -> Iterator[Hit]:
             continue
         read: tuple[int, str] | None = None
         dest: str | None = None
-        for n, row in enumerate(tf.rows, 1):
-            if read is None and (m := _PATH_KEY.match(row)) and (s := _SECRET_PATH.search(m.group(1))):
-                read = (n, s.group(0).strip(" ,\"'[="))
-            if dest is None and (h := _OUT_HOST.match(row)):
+        for n, kind, value in _values(tf):
+            if kind == "path" and read is None and (sp := _SECRET_PATH.search(value)):
+                read = (n, sp.group(0).strip(" ,\"'[="))
+            elif kind == "host" and dest is None and (h := _HOST_VAL.match(value)):
                 url = h.group(1) if "://" in h.group(1) else "https://" + h.group(1)
                 if outside(url):
                     dest = host_of(url)
@@ -163,20 +178,24 @@ register_keywords(_SHIPPER_KEYS + _GIT_KEYS)
 # -- E043: DNS as the carrier -----------------------------------------------------------------------------------
 
 _DNS_KEYS = ("resolve-dnsname", "nslookup", "dig ", "gethostbyname", "getaddrinfo", "dns.", "gethostentry",
-             "gethostaddresses", "resolver")  # fmt: skip
+             "gethostaddresses", "resolver", "lookuphost", "lookupip", "lookuptxt")  # fmt: skip
 _LOOKUP = re.compile(
     r"\bResolve-DnsName\s+(?:-Name\s+)?[\"(]?\$|\b(?:nslookup|dig|drill|host)\s+(?:[-+]\S+\s+)*[\"']?\$"
     r"|\b(?:gethostbyname|getaddrinfo)\s*\(\s*(?![\"'][\w.-]+[\"']\s*[,)])"
     r"|\bdns\.(?:resolver\.)?(?:resolve|query|lookup)\w*\s*\(\s*(?![\"'][\w.-]+[\"']\s*[,)])"
-    r"|\bDns\]?::(?:GetHostEntry|GetHostAddresses|Resolve)\w*\(\s*\$",
+    r"|\bDns\]?::(?:GetHostEntry|GetHostAddresses|Resolve)\w*\(\s*[\"']?\$"
+    r"|\bLookup(?:Host|IP|TXT|Addr)\(\s*(?:ctx,\s*)?(?![\"'][\w.-]+[\"']\s*[,)])",
     re.IGNORECASE,
 )
 _ENCODE = re.compile(
     r"ToString\(\s*[\"']x2[\"']\s*\)|\bConvert\]?::ToHexString\b|BitConverter\]?::ToString\b|\.hex\(\)|\bhexlify\("
-    r"|\bb32encode\(|\bbase32\b|\bxxd\s+-p\b|\bod\s+-A\s*n|toString\(\s*[\"']hex[\"']\s*\)|\bhexdump\b",
+    r"|\bb32encode\(|\bbase32\b|\bxxd\s+-p\b|\bod\s+-A\s*n|toString\(\s*[\"']hex[\"']\s*\)|\bhexdump\b"
+    r"|\bhex\.EncodeToString\(|\bbase32\.\w*Encoding\b",
     re.IGNORECASE,
 )
-_ENV_SRC = re.compile(r"\bos\.environ\b|\bprocess\.env\b|\benv:\w+|Get-ChildItem\s+env:|\bprintenv\b|\benv\s*\|")
+_ENV_SRC = re.compile(
+    r"\bos\.environ\b|\bos\.Environ\(\)|\bprocess\.env\b|\benv:\w+|Get-ChildItem\s+env:|\bprintenv\b|\benv\s*\|"
+)
 
 
 register_keywords(_DNS_KEYS)

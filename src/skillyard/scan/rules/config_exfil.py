@@ -27,7 +27,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.hosts import host_of
 from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
-from skillyard.scan.context import SCRIPT
+from skillyard.scan.context import SCRIPT, Context
 from skillyard.scan.rules.automation_exfil import outside
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
@@ -131,6 +131,12 @@ def _resolve(value: str, names: dict[str, str]) -> str:
     return names.get(m.group(1), value) if m else value
 
 
+def _ctx(tf: TextFile, n: int) -> Context:
+    """Script weight in code and config; in Markdown the line's own context (a quoted attack is documentation)."""
+    lines = tf.line_objs(n) if tf.lang == "markdown" else []
+    return lines[0].ctx if lines else SCRIPT
+
+
 def _git_redirects(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or not tf.has_any(_GIT_KEYS):
@@ -148,7 +154,7 @@ def _git_redirects(view: SkillView) -> Iterator[Hit]:
                         n,
                         f"git credential helper also sends the credentials it is given out ({up.group(0).strip()})",
                         snippet(row.strip()),
-                        SCRIPT,
+                        _ctx(tf, n),
                     )
                     return
             if ("pushurl" in row or "--push" in row) and (m := _PUSHURL.search(row)):
@@ -168,7 +174,7 @@ def _git_redirects(view: SkillView) -> Iterator[Hit]:
                         n,
                         f"adds a second push URL on {host} {why}: every later push copies the repository there",
                         snippet(row.strip()),
-                        SCRIPT,
+                        _ctx(tf, n),
                     )
                     return
 

@@ -8,7 +8,10 @@ secret store and posts it (E036) (blind12 r-tidy-analysis, julia-sciml-setup, ai
   (``curl`` via ``system2``, ``httr``/``httr2``, ``Downloads.request``, ``HTTP.post``) ships the user's keys.
   Critical in a startup file (every start), high elsewhere. One named key sent with a request
   (``Sys.getenv("MY_API_KEY")`` as the API's token), or JuliaHub's ``auth.toml`` read by a script that calls
-  JuliaHub, is not matched.
+  JuliaHub, is not matched. The same holds for Python's start-up files (blind13 python-startup-profiler): an
+  ``import`` line of a ``.pth`` file or a ``sitecustomize.py``/``usercustomize.py`` that reads the whole
+  ``os.environ`` (or a token file) and posts it to a hard-coded host; a ``.pth`` that only adds paths or starts
+  coverage is not matched.
 - **E036.** A Python module that queries every Airflow ``Connection`` or ``Variable`` (the metadata database holds
   the passwords and URIs of all of them) and posts to a hard-coded host leaks the whole deployment's secrets on
   each DAG parse. A DAG that reads its own connection with ``BaseHook.get_connection("x")`` is not matched.
@@ -124,6 +127,45 @@ def _cli_dump(view: SkillView) -> Iterator[Hit]:
             return
 
 
+_PY_START = re.compile(r"\.pth$|(?:^|/)(?:site|user)customize\.py$")
+_PY_ENV = re.compile(
+    r"\bos\.environ\.(?:items|keys|values|copy)\(|\bdict\(\s*os\.environ\s*\)|\bin\s+os\.environ\b(?!\.get)"
+    r"|dumps\(\s*os\.environ\b"
+)
+
+
+def _py_startup(view: SkillView) -> Iterator[Hit]:
+    """A ``.pth`` import line or ``sitecustomize.py`` runs at every Python start: the environment (or a token
+    file) posted from there goes out on every interpreter start."""
+    for tf in view.files:
+        low = tf.path.lower()
+        if tf.role == "test" or not _PY_START.search(low) or not tf.has_any(("environ", "credentials", ".netrc")):
+            continue
+        text = tf.text if not low.endswith(".pth") else "\n".join(r for r in tf.rows if r.startswith("import"))
+        src = _PY_ENV.search(text) or _TOKEN_FILE.search(text)
+        send = _PY_SEND.search(text) if src else None
+        if src is None or send is None:
+            continue
+        urls = [u for u in URL.findall(text) if outside(u)]
+        if not urls and not _DECODED_URL.search(text):
+            continue
+        line = next((n for n, r in enumerate(tf.rows, 1) if send.group(0) in r), 1)
+        yield Hit(
+            "E035",
+            tf.path,
+            line,
+            f"Python start-up file reads {src.group(0).removeprefix('in ')} and sends it to "
+            + (host_of(urls[0]) if urls else "a concealed URL"),
+            snippet(tf.rows[line - 1].strip()),
+            SCRIPT,
+        )
+
+
+def _startup_out(view: SkillView) -> Iterator[Hit]:
+    yield from _r_julia(view)
+    yield from _py_startup(view)
+
+
 def _store_out(view: SkillView) -> Iterator[Hit]:
     yield from _secret_store(view)
     yield from _cli_dump(view)
@@ -133,14 +175,15 @@ _REMEDY = "Read only the named secret the code needs and send it only to the ser
 RULES = [
     Rule(
         "E035",
-        "R/Julia code sends the environment or token files out",
+        "R/Julia code or Python start-up files send the environment or token files out",
         Family.DATA_EXFILTRATION,
         Severity.CRITICAL,
         0.85,
-        ".Rprofile and startup.jl run at every R/Julia start: reading the whole environment or ~/.Renviron / "
-        "auth.toml there and posting it to a hard-coded host leaks every key the user has, silently, each session.",
+        ".Rprofile, startup.jl, .pth files and sitecustomize.py run at every interpreter start: reading the whole "
+        "environment or ~/.Renviron / auth.toml there and posting it to a hard-coded host leaks every key the "
+        "user has, silently, each session.",
         _REMEDY,
-        _r_julia,
+        _startup_out,
         mitre="T1552.001",
         capability="network_egress",
     ),

@@ -341,8 +341,41 @@ def _conda(view: SkillView) -> Iterator[Hit]:
                   "package it offers)", snippet(tf.rows[n - 1]), SCRIPT)  # fmt: skip
 
 
+# Lockfile entries: ``"resolved": "https://…/-/debug-4.3.7.tgz"`` (package-lock.json, or a map of them a script
+# writes into one; blind13 npm-lockfile-repair), yarn v1 ``resolved "…"``, pnpm ``tarball:``. ``npm ci`` fetches that
+# tarball and trusts the integrity hash written next to it, so a host imitating the npm registry's name serves the
+# package. The imitation is the finding, so a placeholder TLD does not excuse it.
+_RESOLVED = re.compile(r"[\"']?(?:resolved|tarball)[\"']?\s*[:\s]\s*[\"'](https?://[^\"'\s]+)")
+_NPM_HOMES = ("registry.npmjs.org", "registry.yarnpkg.com", "npm.pkg.github.com", "registry.npmmirror.com",
+              "registry.npm.taobao.org", "cdn.npmmirror.com")  # fmt: skip
+_NPM_IMITATES = re.compile(r"npmjs|yarnpkg|npm-?registry|registry[-.]npm")
+# one pass over the file for a look-alike host before any row is read (lockfiles run to thousands of rows)
+_NPM_FOREIGN = re.compile(r"https?://(?!registry\.npmjs\.org[/\"']|registry\.yarnpkg\.com[/\"'])[\w.-]*"
+                          r"(?:npmjs|yarnpkg|npm-?registry|registry[-.]npm)")  # fmt: skip
+register_keywords(("resolved", "tarball"))
+
+
+def _resolved(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        low = tf.path.lower()
+        if tf.role == "test" or not low.endswith((".json", ".lock", ".yaml", ".yml")):
+            continue
+        if not tf.has_any(("resolved", "tarball")) or _NPM_FOREIGN.search(tf.text) is None:
+            continue
+        for n in sorted(tf.rows_with(("resolved", "tarball"))):
+            m = _RESOLVED.search(tf.rows[n - 1])
+            host = host_of(m.group(1)) if m else ""
+            if not host or "localhost" in host or any(host == h or host.endswith("." + h) for h in _NPM_HOMES):
+                continue
+            if _NPM_IMITATES.search(host):
+                yield Hit("SC025", tf.path, n, f"resolves a package tarball from {host} (a host imitating the npm "
+                          "registry)", snippet(tf.rows[n - 1]), SCRIPT)  # fmt: skip
+                break
+
+
 def _sources(view: SkillView) -> Iterator[Hit]:
     yield from _registry(view)
+    yield from _resolved(view)
     yield from _conda(view)
     yield from _gem_sources(view)
     yield from _go_replace(view)

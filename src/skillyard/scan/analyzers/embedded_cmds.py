@@ -6,7 +6,7 @@ connection), cloud-init ``runcmd``/``bootcmd`` (first boot), tmux ``run-shell`` 
 ``:!`` (an autocmd runs on every buffer), a Vagrantfile's ``inline:`` provisioners and host triggers (``vagrant up``),
 CMake ``execute_process`` (configure time), an Xcode ``shellScript`` build phase (every build), Bazel repository
 rules (``rctx.execute``; every fetch), a Makefile's parse-time ``$(shell ...)``, an AutoHotkey ``Run``, a
-``["/bin/sh", "-c", "..."]`` argument list in Swift/Kotlin/Java/C#/Go/Rust/Starlark code, and a shell pipeline
+``["/bin/sh", "-c", "..."]`` argument list in Swift/Kotlin/Java/C#/Go/Rust/Starlark/Ruby code, and a shell pipeline
 string handed to ``child_process`` in JavaScript. Each command becomes a :class:`Snippet`, so the shell analysis
 (fetch-and-run, uploads, credential reads) sees it as the script it is. Only files of the tool's own kind are read.
 Build files, deploy configs and hook managers (Maven, Makefile.PL, Netlify/Vercel, Heroku, lefthook) are read by
@@ -256,7 +256,7 @@ def _js_commands(tf: TextFile) -> Found:
 
 
 _OTHER_CODE = (".swift", ".kt", ".kts", ".java", ".cs", ".go", ".rs", ".scala", ".groovy", ".bzl", ".star", ".zig",
-               ".ex", ".exs")  # fmt: skip
+               ".ex", ".exs", ".rb")  # fmt: skip
 _BAZEL_NAMES = ("build", "build.bazel", "workspace", "workspace.bazel", "module.bazel")
 _VIM_NAMES = ("vimrc", ".vimrc", "_vimrc", ".gvimrc", "init.vim", ".exrc")
 

@@ -68,7 +68,11 @@ _URL = re.compile(r"https?://[^\s'\"`)]+")
 # (``const meta = await r.json()``, ``const {patch} = meta``). A code or command sink given one runs remote code.
 _ASSIGN = re.compile(r"\b(?:const|let|var)\s+(?:(\w+)|\{([^}]*)\})\s*=\s*([^;\n]+)")
 _FETCHES = re.compile(r"\b(?:fetch|axios(?:\.\w+)?|got|request|needle|superagent)\s*\(")
-_CODE_SINK = re.compile(r"(?<![\w$.])(?:eval|Function)\s*\(|\bnew\s+Function\s*\(|\bvm\.runIn\w*Context\s*\(")
+# ``new (Object.getPrototypeOf(async function () {}).constructor)(…, src)`` is ``new AsyncFunction(…, src)``: the
+# Function constructor reached without writing its name (blind13 tauri-app-packager).
+_CODE_SINK = re.compile(r"(?<![\w$.])(?:eval|Function)\s*\(|\bnew\s+Function\s*\(|\bvm\.runIn\w*Context\s*\("
+                        r"|\bnew\s*\(\s*Object\.getPrototypeOf\(\s*async\s+function\s*\*?\s*\(\s*\)\s*\{\s*\}\s*\)"
+                        r"\s*\.constructor\s*\)\s*\(")  # fmt: skip
 _CMD_SINK = re.compile(r"(?<![\w$.])(?:exec|execSync|spawn|spawnSync)\s*\(|\b(?:child_process|cp|childProcess)\."
                        r"(?:exec|execSync|spawn|spawnSync)\s*\(")  # fmt: skip
 

@@ -71,6 +71,17 @@ def typosquat_of(name: str, popular: tuple[str, ...]) -> str | None:
     return None
 
 
+def _continued(rows: list[str], lineno: int, text: str) -> list[str]:
+    """The words of the rows a shell command continues onto with a trailing backslash (``pip install -i URL \\``
+    then the packages on the next row)."""
+    words: list[str] = []
+    while text.rstrip().endswith("\\") and lineno < len(rows) and len(words) < 64:
+        text = rows[lineno]
+        lineno += 1
+        words += [w for w in re.split(r"[;&|#]", text, maxsplit=1)[0].split() if w != "\\"]
+    return words
+
+
 _JSON_DEP = re.compile(r'^\s*"(@?[\w./-]+)"\s*:\s*"[^"]*"\s*,?\s*$')
 
 
@@ -95,7 +106,7 @@ def dependencies(view: SkillView) -> Iterator[tuple[str, str, Line, str]]:
             for rx, eco in ((_PIP, "py"), (_NPM, "js")):
                 m = rx.search(ln.text)
                 if m:
-                    for tok in m.group(1).split():
+                    for tok in m.group(1).split() + _continued(tf.rows, ln.lineno, ln.text):
                         if tok.startswith("-") or ("/" in tok and not tok.startswith("@")):
                             continue
                         if "." in tok.split("=")[0][-4:]:

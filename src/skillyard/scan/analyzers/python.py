@@ -17,6 +17,7 @@ import ast
 import re
 from collections.abc import Iterable
 
+from skillyard.scan.analyzers.py_argv import decoded_program
 from skillyard.scan.analyzers.python_builtins import resolve_builtins
 from skillyard.scan.analyzers.python_names import CODE_SINKS, DECODERS, EXEC_SINKS, NET_SINKS, REMOTE_SOURCES
 from skillyard.scan.analyzers.secrets import secret_kind
@@ -308,7 +309,7 @@ class _FileAnalysis:
                 for arg in args:
                     k = self.kind_of(arg, tainted)
                     if k == "remote":
-                        if sink == "exec" and self.runs_shell(n, fn):
+                        if sink == "exec" and (self.runs_shell(n, fn) or decoded_program(n, self.tree)):
                             self.fact(
                                 "py.obf_exec",
                                 n,

@@ -1,4 +1,5 @@
-"""SC031: a Gradle script that sends every repository to another host and switches dependency verification off.
+"""SC031: a Gradle script that sends every repository to another host and switches dependency verification off
+(and a Gradle wrapper whose distribution comes from a look-alike host without a checksum).
 
 An init script in ``~/.gradle/init.d/`` (or a settings/build script) that rewrites the URL of every repository
 (``repositories.configureEach { r.url = MIRROR }``, ``repositories.all``, ``pluginManagement.repositories.clear()``
@@ -14,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.hosts import URL, host_of, suffix_in
+from skillyard.scan.analyzers.hosts import URL, host_class, host_of, suffix_in
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
@@ -50,6 +51,39 @@ def _mirror(view: SkillView) -> Iterator[Hit]:
                   "verification off", snippet(tf.rows[line - 1]), objs[0].ctx if objs else None)  # fmt: skip
 
 
+# The Gradle wrapper (``gradle/wrapper/gradle-wrapper.properties``) downloads and runs the distribution named by
+# ``distributionUrl`` on the first ``./gradlew``; without ``distributionSha256Sum`` nothing checks what arrives. A
+# host dressed up as Gradle's own (``services-gradle.distcache.top``) or a raw IP is the redirect (blind13
+# android-ci-bootstrap); the imitation is the finding, so a placeholder TLD does not excuse it. A company mirror
+# whose name does not imitate Gradle, or any URL pinned by a checksum, is not reported.
+_DIST_URL = re.compile(r"^\s*distributionUrl\s*[=:]\s*(\S+)", re.MULTILINE)
+_GRADLE_HOMES = frozenset({"gradle.org", "gradle-dn.com", "gradle.com"})
+
+
+def _wrapper(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or not tf.path.lower().endswith("gradle-wrapper.properties"):
+            continue
+        m = _DIST_URL.search(tf.text)
+        if m is None or "distributionsha256sum" in tf.lower:
+            continue
+        url = m.group(1).replace("\\:", ":")
+        host = host_of(url)
+        if not host or suffix_in(host, _GRADLE_HOMES) or "localhost" in host:
+            continue
+        imitates = "gradle" in host or host_class(url) in ("ip", "paste", "exfil", "shortener")
+        if not imitates:
+            continue
+        line = tf.text.count("\n", 0, m.start()) + 1
+        yield Hit("SC031", tf.path, line, f"the Gradle wrapper downloads and runs its distribution from {host} "
+                  "(a host imitating Gradle's, no distributionSha256Sum)", snippet(tf.rows[line - 1]))  # fmt: skip
+
+
+def _checks(view: SkillView) -> Iterator[Hit]:
+    yield from _mirror(view)
+    yield from _wrapper(view)
+
+
 RULES = [
     Rule(
         "SC031",
@@ -58,10 +92,12 @@ RULES = [
         Severity.HIGH,
         0.85,
         "A Gradle init/settings/build script that rewrites every repository to one host and switches dependency "
-        "verification off lets that host serve any artifact or plugin to every build, with nothing left to notice.",
+        "verification off lets that host serve any artifact or plugin to every build, with nothing left to notice; a "
+        "Gradle wrapper whose distributionUrl names a host imitating Gradle's, with no distributionSha256Sum, runs "
+        "whatever that host serves on the first ./gradlew.",
         "Keep dependency verification on (gradle/verification-metadata.xml) when using a mirror, and point only the "
         "repositories you mean at it.",
-        _mirror,
+        _checks,
         mitre="T1195.001",
         capability="installs_software",
     ),

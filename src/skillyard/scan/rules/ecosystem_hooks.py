@@ -136,6 +136,29 @@ _OFFICIAL = (
     "pypi.mirrors.ustc.edu.cn", "registry.npm.taobao.org",
 )  # fmt: skip
 _IMITATES = re.compile(r"pypi|pythonhosted|npmjs|yarnpkg|rubygems|crates|nuget|registry")
+# Brands of the well-known public mirrors: a host carrying one that is not the brand's own domain imitates the
+# mirror (``pypi.tuna-tsinghua-cdn.top`` for pypi.tuna.tsinghua.edu.cn; blind13 pip-mirror-cn). The imitation is
+# the finding, so a placeholder TLD (``.example``) does not excuse it.
+_MIRROR_BRANDS = re.compile(r"tsinghua|\btuna\b|aliyun|ustc|douban|tencent|huaweicloud|npmmirror|taobao|bfsu|sjtug")
+_BRAND_HOMES = (
+    "tsinghua.edu.cn", "aliyun.com", "aliyuncs.com", "ustc.edu.cn", "douban.com", "tencent.com", "tencentyun.com",
+    "huaweicloud.com", "npmmirror.com", "taobao.org", "bfsu.edu.cn", "sjtu.edu.cn",
+)  # fmt: skip
+# A script that writes a package manager's global configuration (``cat > ~/.config/pip/pip.conf <<EOF``) ships that
+# configuration as much as a bundled pip.conf does.
+_WRITES_CONFIG = re.compile(
+    r"(?:>|tee\b[^\n]*?)\s*[\"']?[~$][^\s\"']*?(?:pip\.conf|pip\.ini|uv\.toml|\.npmrc|\.yarnrc|\.pypirc)"
+)
+_SH_ASSIGN = re.compile(
+    r"^\s*(?:export\s+|readonly\s+)?([A-Za-z_]\w*)=[\"']?(https?://[^\s\"']+)[\"']?\s*$", re.MULTILINE
+)
+
+
+def _imitated_brand(host: str) -> bool:
+    home = any(host == h or host.endswith("." + h) for h in _BRAND_HOMES)
+    return _MIRROR_BRANDS.search(host) is not None and not home
+
+
 _NO_TLS = re.compile(r"strict-ssl\s*=\s*false|--trusted-host\b|enableStrictSsl\s*:\s*false|trusted[-_]host\s*=",
                      re.IGNORECASE)  # fmt: skip
 
@@ -150,8 +173,13 @@ def _registry(view: SkillView) -> Iterator[Hit]:
             continue
         low = tf.lower
         shipped = _REG_FILES.search(tf.path.lower()) is not None
-        if not tf.has_any(_REG_KEYS) or (not shipped and _CMD_REG.search(low) is None):
+        if not tf.has_any(_REG_KEYS):
             continue
+        if not shipped and tf.lang == "shell" and _WRITES_CONFIG.search(tf.text):
+            shipped = True
+        if not shipped and _CMD_REG.search(low) is None:
+            continue
+        shvars = dict(_SH_ASSIGN.findall(tf.text)) if "$" in tf.text and tf.lang == "shell" else {}
         no_tls = _NO_TLS.search(tf.text) is not None
         for n in sorted(tf.rows_with(_REG_KEYS)):  # the rows holding a key, from the shared keyword index
             row, lrow = tf.rows[n - 1], tf.lower_rows[n - 1]
@@ -161,12 +189,20 @@ def _registry(view: SkillView) -> Iterator[Hit]:
             if m is None:
                 continue
             raw = m.group("url")
+            vm = re.fullmatch(r"\$\{?([A-Za-z_]\w*)\}?(/\S*)?", raw)
+            if vm and vm.group(1) in shvars:  # index-url = $MIRROR, set a few lines above
+                raw = shvars[vm.group(1)] + (vm.group(2) or "")
             url = raw if "://" in raw else "https://" + raw
             host = host_of(url)
             cls = host_class(url)
-            if not host or "." not in host or cls == "local" or _official(host) or "$" in raw or "<" in raw:
+            brand = bool(host) and _imitated_brand(host) and "localhost" not in host
+            if not host or "." not in host or (cls == "local" and not brand) or _official(host):
                 continue
-            if cls in ("ip", "paste", "exfil", "shortener"):
+            if "$" in raw or "<" in raw:
+                continue
+            if brand:
+                why = "a host imitating a well-known public mirror"
+            elif cls in ("ip", "paste", "exfil", "shortener"):
                 why = f"a {cls} host"
             elif _IMITATES.search(host):
                 why = "a host imitating an official registry's name"
@@ -279,8 +315,68 @@ def _go_proxy(view: SkillView) -> Iterator[Hit]:
                     break
 
 
+# conda: an environment file / .condarc that lists a URL channel first and sets ``channel_priority: strict`` makes
+# that channel win every package it offers, whatever conda-forge holds (blind13 geo-analysis-env: GDAL builds from an
+# outside channel). Named channels (conda-forge, bioconda, defaults) and anaconda.org/prefix.dev URLs are not reported.
+_CONDA_FILE = re.compile(r"(?:^|/)(?:[\w.-]*environment[\w.-]*\.ya?ml|\.?condarc(?:\.ya?ml)?)$")
+_CONDA_FIRST = re.compile(r"^channels\s*:\s*\n\s*-\s*[\"']?(https?://[^\s\"']+)", re.MULTILINE)
+_CONDA_HOMES = ("anaconda.org", "anaconda.com", "anaconda.cloud", "prefix.dev", "conda-forge.org", "nvidia.com",
+                "pytorch.org")  # fmt: skip
+
+
+def _conda(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        if tf.role == "test" or "channel_priority" not in tf.text or not _CONDA_FILE.search(tf.path.lower()):
+            continue
+        m = _CONDA_FIRST.search(tf.text)
+        if m is None or re.search(r"^channel_priority\s*:\s*[\"']?strict", tf.text, re.MULTILINE) is None:
+            continue
+        host = host_of(m.group(1))
+        if not host or "." not in host or any(host == h or host.endswith("." + h) for h in _CONDA_HOMES):
+            continue
+        if host.endswith((".local", ".internal", ".lan")) or "localhost" in host:
+            continue
+        n = tf.text.count("\n", 0, m.start(1)) + 1
+        yield Hit("SC025", tf.path, n, f"puts conda channel {host} first with strict channel priority (it wins every "
+                  "package it offers)", snippet(tf.rows[n - 1]), SCRIPT)  # fmt: skip
+
+
+# Lockfile entries: ``"resolved": "https://…/-/debug-4.3.7.tgz"`` (package-lock.json, or a map of them a script
+# writes into one; blind13 npm-lockfile-repair), yarn v1 ``resolved "…"``, pnpm ``tarball:``. ``npm ci`` fetches that
+# tarball and trusts the integrity hash written next to it, so a host imitating the npm registry's name serves the
+# package. The imitation is the finding, so a placeholder TLD does not excuse it.
+_RESOLVED = re.compile(r"[\"']?(?:resolved|tarball)[\"']?\s*[:\s]\s*[\"'](https?://[^\"'\s]+)")
+_NPM_HOMES = ("registry.npmjs.org", "registry.yarnpkg.com", "npm.pkg.github.com", "registry.npmmirror.com",
+              "registry.npm.taobao.org", "cdn.npmmirror.com")  # fmt: skip
+_NPM_IMITATES = re.compile(r"npmjs|yarnpkg|npm-?registry|registry[-.]npm")
+# one pass over the file for a look-alike host before any row is read (lockfiles run to thousands of rows)
+_NPM_FOREIGN = re.compile(r"https?://(?!registry\.npmjs\.org[/\"']|registry\.yarnpkg\.com[/\"'])[\w.-]*"
+                          r"(?:npmjs|yarnpkg|npm-?registry|registry[-.]npm)")  # fmt: skip
+register_keywords(("resolved", "tarball"))
+
+
+def _resolved(view: SkillView) -> Iterator[Hit]:
+    for tf in view.files:
+        low = tf.path.lower()
+        if tf.role == "test" or not low.endswith((".json", ".lock", ".yaml", ".yml")):
+            continue
+        if not tf.has_any(("resolved", "tarball")) or _NPM_FOREIGN.search(tf.text) is None:
+            continue
+        for n in sorted(tf.rows_with(("resolved", "tarball"))):
+            m = _RESOLVED.search(tf.rows[n - 1])
+            host = host_of(m.group(1)) if m else ""
+            if not host or "localhost" in host or any(host == h or host.endswith("." + h) for h in _NPM_HOMES):
+                continue
+            if _NPM_IMITATES.search(host):
+                yield Hit("SC025", tf.path, n, f"resolves a package tarball from {host} (a host imitating the npm "
+                          "registry)", snippet(tf.rows[n - 1]), SCRIPT)  # fmt: skip
+                break
+
+
 def _sources(view: SkillView) -> Iterator[Hit]:
     yield from _registry(view)
+    yield from _resolved(view)
+    yield from _conda(view)
     yield from _gem_sources(view)
     yield from _go_replace(view)
     yield from _go_proxy(view)

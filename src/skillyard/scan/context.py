@@ -222,6 +222,7 @@ _AGENT_FILES = re.compile(
     r"|\.gemini/commands/|\.codex/prompts/|\.opencode/(?:agent|command)s?/",
     re.IGNORECASE,
 )
+AGENT_FILES = _AGENT_FILES  # for rules that read a rule file the tool files as a script
 _AGENT_FILE_KEYS = (
     "agents.md", "claude.md", "gemini.md", "memory.md", "soul.md", "copilot.md", ".cursorrules", ".windsurfrules",
     "copilot-instructions", ".cursor/rules", ".clinerules", ".claude/agents", ".claude/commands", ".github/prompts",

@@ -22,6 +22,7 @@ def _rules() -> tuple[Rule, ...]:
         cloud_leaks,
         cloud_trust,
         command_shadowing,
+        concealed_changes,
         config_exfil,
         covert_orders,
         covert_transfer,
@@ -67,6 +68,7 @@ def _rules() -> tuple[Rule, ...]:
 
     rules = [*prompt_injection.RULES, *wrapped_orders.RULES, *shadowing.RULES, *deception.RULES, *covert_orders.RULES,
              *secret_orders.RULES, *multilingual.RULES, *planted_output.RULES, *planted_backdoor.RULES,
+             *concealed_changes.RULES,
              *standing_orders.RULES,
              *output_orders.RULES, *sanctioned_orders.RULES,
              *encoded_orders.RULES, *exfiltration.RULES, *exfil_channels.RULES,

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView, TextFile
+from skillyard.scan.context import AGENT_FILES
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.covert_orders import order_context
 
@@ -28,9 +29,15 @@ _BYPASS = re.compile(
     r"[^.;]{0,80}\b(?:every|all|each|any)\b"
     r"|\b(?:skip|bypass|disable)\s+(?:the\s+)?(?:signature|token|jwt|password|auth\w*)\s+(?:check|verification|validation)"
     r"\b[^.;]{0,40}\b(?:when|if)\b[^.;]{0,40}\b(?:header|value|equals|is)\b"
+    # "accept the header X-Support: <value> as an authenticated admin session before the normal check"
+    r"|\b(?:accept|treat|trust)\b[^.;]{0,80}\bas\s+(?:an?\s+)?(?:authenticated|logged[- ]in|admin|root|superuser)\s+"
+    r"(?:admin\s+)?(?:session|user|request|login|account)\b[^.;]{0,30}\bbefore\s+(?:the\s+)?(?:normal|real|regular"
+    r"|usual|actual)\s+(?:check|verification|auth\w*)"
     r"|\bcreate\s+(?:a\s+)?hidden\s+(?:admin|administrator|superuser|root)\s+(?:user|account)\b",
     re.IGNORECASE,
 )
+_ROW_KEYS = ("return", "master", "universal", "skeleton", "backdoor", "bypass", "skip", "hidden", "recovery",
+             "maintenance", "support", "accept", "treat", "trust")  # fmt: skip
 _WARN = re.compile(r"\b(?:never|do\s+not|don'?t|must\s+not|avoid|forbid\w*|reject)\b[^.;]{0,30}$", re.IGNORECASE)
 
 
@@ -47,10 +54,12 @@ def _joined(tf: TextFile, n: int) -> str:
 
 def _planted_backdoor(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role in ("test", "script") or tf.lang not in ("markdown", "text") or not tf.has_any(_KEYS):
+        if tf.role == "test" or tf.lang not in ("markdown", "text") or not tf.has_any(_KEYS):
             continue
-        for n in tf.candidate_numbers(("return", "master", "universal", "skeleton", "backdoor", "bypass", "skip",
-                                        "hidden", "recovery", "maintenance", "support")):  # fmt: skip
+        # an agent rule file (``.cursor/rules/x.mdc``) is filed as a script: it is read as instructions
+        if tf.role == "script" and not AGENT_FILES.search(tf.path):
+            continue
+        for n in tf.candidate_numbers(_ROW_KEYS):
             if tf.md is not None and tf.md.line(n).kind == "code":
                 continue
             text = _joined(tf, n)

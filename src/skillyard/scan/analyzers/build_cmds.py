@@ -23,6 +23,14 @@ from skillyard.scan.analyzers.view import TextFile
 Found = Iterator[tuple[int, str]]  # (1-based line, command)
 
 
+def rows_matching(tf: TextFile, rx: re.Pattern[str], group: int) -> Found:
+    """(line, ``group`` of the match) for each row that ``rx`` matches at its start."""
+    for n, row in enumerate(tf.rows, 1):
+        m = rx.match(row)
+        if m:
+            yield n, m.group(group)
+
+
 def _line_of(tf: TextFile, needle: str) -> int:
     first = needle.strip().split("\n", 1)[0][:60]
     return next((i for i, r in enumerate(tf.rows, 1) if first and first in r), 1)
@@ -107,10 +115,7 @@ _PROC_LINE = re.compile(r"^([\w-]+)\s*:\s*(\S.*)$")
 
 
 def _procfile(tf: TextFile) -> Found:
-    for n, row in enumerate(tf.rows, 1):
-        m = _PROC_LINE.match(row)
-        if m:
-            yield n, m.group(2)
+    return rows_matching(tf, _PROC_LINE, 2)
 
 
 def _yaml_runs(node: object) -> Iterator[str]:

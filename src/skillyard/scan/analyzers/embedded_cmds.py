@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 
 import yaml
 
-from skillyard.scan.analyzers.build_cmds import build_extractors
+from skillyard.scan.analyzers.build_cmds import build_extractors, rows_matching
 from skillyard.scan.analyzers.view import SkillView, Snippet, TextFile
 from skillyard.scan.context import SCRIPT
 
@@ -83,10 +83,7 @@ _TMUX = re.compile(r"^\s*(?:run-shell|run|if-shell|if)\s+(?:-\w+\s+)*([\"'])(.+)
 
 
 def _tmux(tf: TextFile) -> Found:
-    for n, row in enumerate(tf.rows, 1):
-        m = _TMUX.match(row)
-        if m:
-            yield n, m.group(2)
+    return rows_matching(tf, _TMUX, 2)
 
 
 _VIM_SYSTEM = re.compile(r"\bsystem(?:list)?\(\s*(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^']|'')*)')")

@@ -32,6 +32,7 @@ from skillyard.model import Severity
 from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.covert_orders import order_context
+from skillyard.scan.rules.secret_orders import read_passage
 
 _NEG = r"(?:do\s+not|don['’]t|never|no\s+need\s+to|without|and\s+not)"
 # (a) keep it from the user / reviewers
@@ -109,19 +110,6 @@ _TEACHING = re.compile(
 register_keywords(_HIDE_KEYS + _ACT_KEYS + _MUTE_KEYS)
 
 
-def _passage(tf: TextFile, n: int) -> str:
-    """Up to eight lines before line ``n`` and four after it, not crossing a markdown heading; joined."""
-    rows = tf.rows
-    heading = tf.lang == "markdown"
-    lo = n
-    while lo > 1 and n - lo < 8 and not (heading and rows[lo - 1].lstrip().startswith("#")):
-        lo -= 1
-    hi = n
-    while hi < len(rows) and hi - n < 4 and not (heading and rows[hi].lstrip().startswith("#")):
-        hi += 1
-    return " ".join(r.strip() for r in rows[lo - 1 : hi])
-
-
 def _quoted(text: str, at: int) -> bool:
     """Whether position ``at`` sits right after a quote mark or inside a double-quoted span of the row (a phrase
     named in a list of red flags, not an order). A quote in a code string (``print("…")``) opens the row's text, so
@@ -170,7 +158,7 @@ def _hidden_act(tf: TextFile) -> Hit | None:
             continue
         if _quoted(joined, m.start()):
             continue  # the phrase quoted: named, not ordered
-        passage = _passage(tf, n)
+        passage = read_passage(tf, n, after=4)
         if _TEACHING.search(_heading(tf, n)):
             continue
         a = _ACT.search(passage)
@@ -197,7 +185,7 @@ def _muted_review(tf: TextFile) -> Hit | None:
         m = _MUTE.search(joined)
         if m is None or m.start() >= len(row):
             continue
-        passage = _passage(tf, n)
+        passage = read_passage(tf, n, after=4)
         v = _VERDICT.search(passage)
         if v is None or _TEACHING.search(passage) or _TEACHING.search(_heading(tf, n)):
             continue

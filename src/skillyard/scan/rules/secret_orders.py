@@ -113,15 +113,15 @@ def _rigged(text: str) -> re.Match[str] | None:
 _CODE_LANGS = ("python", "javascript", "typescript", "shell", "powershell", "go", "rust", "ruby", "java")
 
 
-def _passage(tf: TextFile, n: int) -> str:
-    """Up to eight lines before line ``n`` and three after it, not crossing a markdown heading; joined."""
+def read_passage(tf: TextFile, n: int, after: int = 3) -> str:
+    """Up to eight lines before line ``n`` and ``after`` after it, not crossing a markdown heading; joined."""
     rows = tf.rows
     heading = tf.lang == "markdown"
     lo = n
     while lo > 1 and n - lo < 8 and not (heading and rows[lo - 1].lstrip().startswith("#")):
         lo -= 1
     hi = n
-    while hi < len(rows) and hi - n < 3 and not (heading and rows[hi].lstrip().startswith("#")):
+    while hi < len(rows) and hi - n < after and not (heading and rows[hi].lstrip().startswith("#")):
         hi += 1
     return " ".join(r.strip() for r in rows[lo - 1 : hi])
 
@@ -146,7 +146,7 @@ def _secret_orders(view: SkillView) -> Iterator[Hit]:
             m = _HIDE_SELF.search(joined)
             if m is None or m.start() >= len(row):
                 continue
-            passage = _passage(tf, n)
+            passage = read_passage(tf, n)
             if _TEACHING.search(passage):
                 continue
             # "never reveal these instructions, even if the user asks" alone is a persona guarding its prompt

@@ -243,7 +243,7 @@ def planted_instructions(skill_md: str, paths: Iterable[str]) -> frozenset[str]:
         if any(k in ln.lower() for k in _AGENT_FILE_KEYS) and _AGENT_FILES.search(ln) and _PLANT_VERB.search(ln)
     ]
     for path in paths:
-        if path == "SKILL.md" or not path.lower().endswith((".md", ".txt", ".mdc")):
+        if path == "SKILL.md" or not path.lower().endswith((".md", ".txt", ".mdc", "rules")):
             continue
         # the source path itself is blanked (not where it is the tail of the target: ``.claude/agents/x.md``)
         own = re.compile(r"(?<![\w/.-])" + re.escape(path))

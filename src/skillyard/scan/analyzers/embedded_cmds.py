@@ -15,6 +15,7 @@ Build files, deploy configs and hook managers (Maven, Makefile.PL, Netlify/Verce
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Callable, Iterator
@@ -258,6 +259,26 @@ _BAZEL_NAMES = ("build", "build.bazel", "workspace", "workspace.bazel", "module.
 _VIM_NAMES = ("vimrc", ".vimrc", "_vimrc", ".gvimrc", "init.vim", ".exrc")
 
 
+_LIFECYCLE_KEYS = ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
+                   "postStartCommand", "postAttachCommand")  # fmt: skip
+
+
+def _devcontainer(tf: TextFile) -> Found:
+    """A dev container's lifecycle commands (a string, an argument list, or an object of named commands): they run
+    when the container is created or started, ``initializeCommand`` on the host."""
+    try:
+        data = json.loads(re.sub(r"^\s*//.*$", "", tf.text, flags=re.MULTILINE))  # JSONC line comments
+    except ValueError:
+        return
+    for key in _LIFECYCLE_KEYS if isinstance(data, dict) else ():
+        value = data.get(key)
+        for cmd in value.values() if isinstance(value, dict) else [value]:
+            if isinstance(cmd, list):
+                cmd = _argv_command([str(x) for x in cmd])
+            if isinstance(cmd, str) and cmd.strip():
+                yield next((i for i, r in enumerate(tf.rows, 1) if f'"{key}"' in r), 1), cmd
+
+
 def _extractors(tf: TextFile) -> list[Callable[[TextFile], Found]]:
     """The extractors for this file, from its name and (cheaply) its content."""
     low = tf.path.lower()
@@ -266,6 +287,8 @@ def _extractors(tf: TextFile) -> list[Callable[[TextFile], Found]]:
     out: list[Callable[[TextFile], Found]] = []
     if tf.lang == "markdown":
         return out
+    if name in ("devcontainer.json", ".devcontainer.json") and "Command" in text:
+        out.append(_devcontainer)
     if name.endswith("gitconfig") or ("[alias]" in text and "!" in text):
         out.append(_gitconfig)
     if ("Command" in text or "exec" in text) and ("ssh" in name or _SSH_HOST.search(text)) and _SSH_CMD.search(text):

@@ -73,6 +73,10 @@ _NAME_LANG = {
     "tmux.conf": "tmux",
     ".tmux.conf": "tmux",
     "tiltfile": "starlark",  # run by ``tilt up``
+    # agent rule files without an extension: markdown instructions the agent loads into every session
+    ".cursorrules": "markdown",
+    ".windsurfrules": "markdown",
+    ".clinerules": "markdown",
     "justfile": "just",  # recipes are shell (also collected as snippets); the file is code, not a reference
     ".justfile": "just",
     "procfile": "procfile",

@@ -67,7 +67,7 @@ _ADDRESS = re.compile(
     r"(?:AIs?|assistants?|models?|LLMs?|agents?|Claude|GPT|Codex|Copilot)\b"
     r"|\b(?:AI|assistant|model|LLM|agent)(?:\s+model)?\s+(?:reading|processing|parsing|that\s+reads)\s+(?:this|these)\b"
     r"|\b(?:assistant|AI|model|agent)\s+usage\s+note\b|\bif\s+you\s+are\s+an?\s+(?:AI|LLM|language\s+model|assistant)\b"
-    r"|\bSYSTEM\s+NOT(?:E|ICE)\b|\bnot\s+for\s+display\b"
+    r"|\bSYSTEM\s+NOT(?:E|ICE)\b|\bnot\s+for\s+display\b|\baudience\s*:\s*(?:AI|LLM)\s+(?:agents?|assistants?|models?)\b"
     # "note to automated triage agents", "notes for AI coding assistants", "action required by AI coding agents"
     r"|\b(?:note|notes|message|instructions?|directive|memo|guidance)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
     r"(?:(?:automated|autonomous|AI|LLM|coding|code|triage|review|CI)[\s-]+){1,2}(?:agents?|assistants?|bots?)\b"
@@ -88,7 +88,8 @@ _COVERT = re.compile(
     # agents to act on their behalf", "already approved by the owner" (not after "if/once/when": _claim)
     r"|\b(?:user|owner|maintainer)\s+is\s+(?:away|travell?ing|offline|unavailable)\b"
     r"|\b(?:user|owner|maintainer)\b[^.\n]{0,30}\bhas\s+delegated\b|\b(?:asked|authori[sz]ed|delegated)\b[^.\n]{0,40}"
-    r"\bon\s+(?:their|his|her|the\s+user'?s|the\s+owner'?s)\s+behalf\b|\b(?:user|owner)\s+(?:has\s+)?(?:already\s+"
+    r"\bon\s+(?:their|his|her|the\s+user'?s|the\s+owner'?s)\s+behalf\b|\bconsented\s+on\s+behalf\s+of\b"
+    r"|\b(?:not|never)\s+surface\b|\b(?:user|owner|administrator|admin)\s+(?:has\s+)?(?:already\s+"
     r"(?:consented|approved|agreed|authori[sz]ed)|pre-?approved)\b|\b(?:is|was|has\s+been)\s+(?:pre-?)?(?:approved"
     r"|authori[sz]ed)\s+by\s+the\s+(?:user|owner)\b|\bdo\s+not\s+(?:list|include|report|record)\s+(?:it|this|them)\s+"
     r"in\s+(?:the|your)\s+(?:\w+\s+)?(?:summary|reply|response|report|change\s*log|description)\b"
@@ -97,7 +98,8 @@ _COVERT = re.compile(
     r"|\bno\s+(?:lo\s+|se\s+lo\s+)?(?:menciones|digas|reveles|muestres)\b|\ben\s+secreto\b|\bsin\s+(?:preguntar|avisar)\b"
     r"|\bprioridad\s+(?:sobre|máxima)\b|\bnicht\s+(?:erwähnen|verraten|zeigen)\b|\berwähne\s+(?:das\s+|dies\s+)?nicht\b"
     r"|\bheimlich\b|\bohne\s+(?:zu\s+fragen|Rückfrage|nachzufragen)\b|\bVorrang\b|\bhöchste\s+Priorität\b"
-    r"|\bne\s+(?:le\s+|la\s+)?(?:mentionne|dis|révèle|montre)\s+pas\b|\bsecrètement\b|\bsans\s+demander\b"
+    r"|\bne\s+(?:le\s+|la\s+|l['’]\s*)?(?:mentionne|dis|révèle|montre|signale)\s+(?:pas|jamais)\b|\bsecrètement\b"
+    r"|\bsilencieusement\b|\bsans\s+demander\b"
     r"|\bpriorité\s+(?:sur|absolue)\b|不要(?:告诉|提及|透露|显示)|秘密地|悄悄|无需(?:询问|确认)|优先于"
     r"|(?:言わない|伝えない|黙って|こっそり|確認せず|優先)",
     re.IGNORECASE,
@@ -119,7 +121,7 @@ def _claim(rx: re.Pattern[str], block: str) -> re.Match[str] | None:
 # match of it contains (found for all files in the shared one-pass keyword index), so skipping loses no match.
 _ADDRESS_KEYS = (
     "note", "message", "instruction", "directive", "memo", "guidance", "reading", "processing", "parsing", "reads",
-    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への", "notice", "action required",
+    "usage", "display", "nota", "hinweis", "l'", "l’", "给", "致", "への", "notice", "action required", "audience",
     "attention required",
 )  # fmt: skip
 # The "if you are an AI / LLM / language model / assistant" branch: "you" is on most lines, so a row found only
@@ -145,6 +147,7 @@ register_keywords(_ADDRESS_KEYS + _YOU_KEYS + _ASK_KEYS + _SABOTAGE_KEYS + UNBOU
 _FILE_KEYS = (
     "note", "message", "instruction", "directive", "reading", "usage", "if you are", "nota", "hinweis", "给", "致",
     "への", "notice", "memo", "guidance", "processing", "parsing", "reads", "display", "attention", "action required",
+    "audience",
     *aa.ML_ADDRESS_KEYS, *aa.LABEL_KEYS,
 )  # fmt: skip
 register_keywords(_FILE_KEYS)

@@ -238,12 +238,22 @@ def _owner(path: str) -> tuple[set[str], str]:
     return {x for x in host.split(".")[:-1] if len(x) >= 3 and x not in ("www", "pkg")}, parts[-1]
 
 
+def _confusable(name: str) -> str:
+    """An owner name with the look-alike spellings folded: ``golang-jvvt`` and ``go1ang`` read as golang-jwt,
+    golang (``vv``→w, ``rn``→m, 1→l, 0→o; separators dropped)."""
+    low = name.lower().replace("-", "").replace("_", "")
+    return low.replace("vv", "w").replace("rn", "m").replace("1", "l").replace("0", "o")
+
+
 def _imitates(a: str, b: str) -> bool:
     (oa, ra), (ob, rb) = _owner(a), _owner(b)
     if oa & ob or not (ra == rb or ra in rb):
         return False
     squash = [x.replace("-", "").replace("_", "") for x in ob]
-    return any(len(o) >= 3 and any(o.replace("-", "").replace("_", "") in x for x in squash) for o in oa)
+    if any(len(o) >= 3 and any(o.replace("-", "").replace("_", "") in x for x in squash) for o in oa):
+        return True
+    folded = [_confusable(x) for x in ob]  # a homoglyph of the owner (``go1ang-x``, ``golang-jvvt``)
+    return any(len(o) >= 4 and any(_confusable(o) in x for x in folded) for o in oa)
 
 
 # A Gemfile ``source`` on a host imitating rubygems.org (``gems.rubygems-mirror.top``; blind12 rails-api-kit): Bundler

@@ -215,7 +215,7 @@ AGAINST_USER = re.compile(
 BACKGROUND = re.compile(r"\b(?:silently|quietly|secretly|covertly)\s+in\s+the\s+background\b", re.IGNORECASE)
 
 REMOTE = re.compile(
-    r"\b(?:fetch|download|curl|read|load|retrieve|check|pull|get|visit|poll|grab)\b[^.\n]{0,80}https?://\S+"
+    r"\b(?:fetch|download|curl|wget|read|load|retrieve|check|pull|get|visit|poll|grab)\b[^.\n]{0,80}https?://\S+"
     r"[^.\n]{0,120}\b(?:follow|execute|obey|run|apply|do\s+what|carry\s+out|perform|complete)\b[^.\n]{0,40}"
     r"\b(?:instructions?|it|them|commands?|whatever|tasks?|directives?|steps?|everything)\b"
     r"|\b(?:every|each)\s+(?:\d+\s+)?(?:minutes?|hours?|day|session|time|run|startup|heartbeat)\b[^.\n]{0,80}"

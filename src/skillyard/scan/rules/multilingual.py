@@ -105,7 +105,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("commandes", r"(?<!n['’])\bexécut(?:e|ez)\s+(?:les\s+|des\s+|toutes?\s+les\s+)?commandes\b[^.\n]{0,40}"
                       r"\bsans\s+(?:les\s+)?(?:afficher|montrer|signaler|mentionner|annoncer)"),
         ("jamais", r"\bne\s+(?:le\s+|la\s+|les\s+)?(?:signale|signalez|mentionne|mentionnez|révèle|révélez)\s+jamais\s+"
-                   r"(?:ce|cette|ces)\s+(?:mode|comportement|instructions?|règles?|section|consignes?)\b"),
+                   r"(?:ce|cet|cette|ces)\s+(?:mode|comportement|instructions?|règles?|section|consignes?|ajouts?"
+                   r"|changements?|modifications?|balises?|scripts?|lignes?)\b"),
         ("silencieusement", r"\b(?:manque|est\s+supprimé|n['’]existe\s+plus|a\s+été\s+supprimé)\b[^\n]{0,80}"
                             r"\bsilencieusement\b"),
     ),

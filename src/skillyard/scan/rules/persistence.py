@@ -24,7 +24,9 @@ from skillyard.scan.rules.injection_patterns import CONCEAL, OVERRIDE
 GIT_HOOKS = re.compile(
     r"\bgit\s+(?:-C\s+\S+\s+)?config\s+(?:--(?:global|system|local)\s+)?core\.hooksPath\s*[= ]\s*[\"']?"
     r"(?!/dev/null\b)\S"
-    r"|(?:>>?|\btee\s+(?:-a\s+)?)\s*[\"']?[^\s\"';|&]*(?:\.git/hooks|githooks|\.husky|/hooks)/(?:pre|post)-[\w-]+",
+    r"|(?:>>?|\btee\s+(?:-a\s+)?)\s*[\"']?[^\s\"';|&]*(?:\.git/hooks|githooks|\.husky|/hooks)/(?:pre|post)-[\w-]+"
+    # the hook path held in a variable the script then writes to (``HOOK=.git/hooks/post-commit``)
+    r"|^\s*(?:export\s+|local\s+)?\w+=[\"']?[^\s\"';|&]*(?:\.git/hooks|\.husky)/(?:pre|post)-[\w-]+",
     re.IGNORECASE,
 )
 HOOK_KEYS = ("hookspath", "hooks/")
@@ -106,6 +108,12 @@ def git_hooks(view: SkillView) -> Iterator[Hit]:
         if tf is None:
             continue
         body = persisted_body(tf, h.line)
+        held = re.match(r"\s*(?:export\s+|local\s+)?([A-Za-z_]\w*)=", tf.raw_rows[h.line - 1])
+        if held is not None:  # ``HOOK=.git/hooks/post-commit`` then ``cat > "$HOOK" <<'EOF'`` … what gets written
+            into = re.compile(rf">\s*[\"']?\$\{{?{held.group(1)}\b")
+            n = next((i for i, r in enumerate(tf.raw_rows, 1) if i > h.line and into.search(r)), 0)
+            body += "\n" + persisted_body(tf, n) if n else ""
+        body = body.replace("\\\n", " ")  # a command continued over lines is one command
         hooks_dir = re.search(r"hookspath\s*[= ]\s*[\"']?([^\s\"']+)", body, re.IGNORECASE)
         # a hooks directory set here and filled with remote code elsewhere in the same script
         filled = (
@@ -114,7 +122,9 @@ def git_hooks(view: SkillView) -> Iterator[Hit]:
             and any(hooks_dir.group(1) in r and _REMOTE.search(r) for r in tf.raw_rows)
         )
         if _REMOTE.search(body) or filled:
-            sev, msg = Severity.HIGH, "installs a git hook that runs remote code"
+            sends = re.search(r"--data(?:-binary)?\b|\s-[dFT]\s|--upload-file|--post-file", body)
+            sev, msg = Severity.HIGH, ("installs a git hook that sends data to a remote host" if sends
+                                       else "installs a git hook that runs remote code")  # fmt: skip
         elif _GLOBAL_HOOK.search(body):
             sev, msg = Severity.MEDIUM, "installs git hooks for every repository of the user"
         else:

@@ -62,6 +62,8 @@ _SEND = re.compile(
     # DNS lookups of computed names (data in subdomains)
     r"|\b(?:dig|drill|nslookup|host|resolve-dnsname)\b[^\n]*(?:\$\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)|\$\{?\w+\}?)\.[\w-]+\.[\w.-]*[a-z]{2,}"
     r"|\b(?:gethostbyname|getaddrinfo)\s*\([^)\n]*(?:\{|\+\s*[\"']\.)"
+    # Ruby HTTP clients posting to a literal URL (a Rakefile task, a Gemfile-loaded helper)
+    r"|\b(?:Net::HTTP\.post(?:_form)?|(?:HTTParty|Faraday|RestClient|Excon|Typhoeus)\.(?:post|put))\b[^\n]*https?://"
     # CJK: "send ... via curl/to https://"
     r"|(?:发送|上传|提交|送信)[^\n]{0,60}https?://|https?://[^\n]{0,60}(?:发送|上传|提交|送信)"
     r"|\b(?:envía|enviar|envialo|envíalo|sube|subir|envoie[rz]?|envoyer|téléverse[rz]?|sende|senden|lade)\b"
@@ -110,6 +112,10 @@ _SEND_BRANCHES = tuple(
         ),
         (("gethostbyname", "getaddrinfo"), r"\b(?:gethostbyname|getaddrinfo)\s*\([^)\n]*(?:\{|\+\s*[\"']\.)"),
         (
+            ("net::http", "httparty", "faraday", "restclient", "excon", "typhoeus"),
+            r"\b(?:Net::HTTP\.post(?:_form)?|(?:HTTParty|Faraday|RestClient|Excon|Typhoeus)\.(?:post|put))\b[^\n]*https?://",
+        ),
+        (
             ("发送", "上传", "提交", "送信"),
             r"(?:发送|上传|提交|送信)[^\n]{0,60}https?://|https?://[^\n]{0,60}(?:发送|上传|提交|送信)",
         ),
@@ -154,7 +160,8 @@ SENSITIVE_KEYS = (
     "nkbih", "bfnael", "ejbalb", "tdata", "discord/local storage", "leveldb", "seed phrase", "seed_phrase",
     "seedphrase", "mnemonic", ".bitcoin", ".ethereum", "solana/id", "~/documents", "~/desktop", "~/downloads",
     "~/pictures", "$home/documents", "$home/desktop", "$home/downloads", "path.home()", "os.walk", "find ~",
-    "find $home", "find /", "export-secret",
+    "find $home", "find /", "export-secret", "security-credentials", "instance/service-accounts", "identity/oauth2",
+    ".gem/credentials", "master.key", "credentials.yml.enc",
 )  # fmt: skip
 SEND_KEYS = (
     "gh gist",

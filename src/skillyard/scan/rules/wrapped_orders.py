@@ -54,13 +54,40 @@ def _paragraphs(tf: TextFile) -> Iterator[tuple[int, list[str]]]:
             yield lo + 1, rows[lo : hi + 1]
 
 
+_FETCH_ONLY = re.compile(r"^\s*\$?\s*(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^|>\n]*https?://\S+\s*$",
+                         re.IGNORECASE)  # fmt: skip
+
+
+def _fenced_fetches(tf: TextFile) -> Iterator[tuple[int, list[str]]]:
+    """A fenced block that only prints a URL's content (``curl -fsSL https://…/rules.md``, no pipe, no ``-o``), read
+    with the prose row before it and up to three after it: "run: ```curl URL``` and follow the returned
+    instructions" is one sentence split by the fence."""
+    rows = tf.rows
+    for first, last, _lang in tf.md.code_blocks() if tf.md is not None else ():
+        body = rows[first - 1 : last]
+        if not any(_FETCH_ONLY.match(b) for b in body):
+            continue
+        # ``first``/``last`` are the block's content rows (1-based): the fences sit at first-1 and last+1
+        up = [r for r in rows[max(0, first - 5) : first - 2] if r.strip()][-1:]
+        before = up if up and _is_prose(up[0]) else []
+        after: list[str] = []
+        for r in rows[last + 1 : last + 6]:  # past the closing fence and blank rows, up to three prose rows
+            if not r.strip() and not after:
+                continue
+            if not _is_prose(r) or len(after) == 3:
+                break
+            after.append(r)
+        if after:
+            yield first - len(before), [*before, *[b for b in body if _FETCH_ONLY.match(b)], *after]
+
+
 def _wrapped(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or tf.lang != "markdown" or not tf.has_any(("http",)):
             continue
         if not tf.has_any(_ORDER_WORDS):
             continue
-        for start, block in _paragraphs(tf):
+        for start, block in [*_paragraphs(tf), *_fenced_fetches(tf)]:
             joined = " ".join(r.strip().replace("`", "") for r in block)
             low = fold(joined)
             if "http" not in joined or (

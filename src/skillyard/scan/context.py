@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from skillyard.scan.analyzers import agent_files
 from skillyard.scan.analyzers.langs import SHELL_RC_NAMES
 
 
@@ -219,7 +220,9 @@ def is_ci_workflow(path: str, text: str) -> bool:
 _AGENT_FILES = re.compile(
     r"(?<![\w-])(?:AGENTS|CLAUDE|GEMINI|MEMORY|SOUL|COPILOT)\.md\b|\.cursorrules|\.windsurfrules|copilot-instructions"
     r"|\.cursor/rules|\.clinerules|\.claude/(?:agents|commands)/|\.github/(?:prompts|agents|chatmodes)/"
-    r"|\.gemini/commands/|\.codex/prompts/|\.opencode/(?:agent|command)s?/",
+    r"|\.gemini/commands/|\.codex/prompts/|\.opencode/(?:agent|command)s?/|(?<![\w-])(?:"
+    + agent_files.TOOL_FILES
+    + ")",
     re.IGNORECASE,
 )
 AGENT_FILES = _AGENT_FILES  # for rules that read a rule file the tool files as a script
@@ -227,6 +230,7 @@ _AGENT_FILE_KEYS = (
     "agents.md", "claude.md", "gemini.md", "memory.md", "soul.md", "copilot.md", ".cursorrules", ".windsurfrules",
     "copilot-instructions", ".cursor/rules", ".clinerules", ".claude/agents", ".claude/commands", ".github/prompts",
     ".github/agents", ".github/chatmodes", ".gemini/commands", ".codex/prompts", ".opencode/agent", ".opencode/command",
+    *agent_files.TOOL_KEYS,
 )  # fmt: skip
 _PLANT_VERB = re.compile(r"\b(?:write|copy|cp|append|create|install|save|paste|add|place|put|merge)\b", re.IGNORECASE)
 

@@ -17,6 +17,7 @@ import ast
 import re
 from collections.abc import Iterable
 
+from skillyard.scan.analyzers import agent_files
 from skillyard.scan.analyzers.py_argv import decoded_program
 from skillyard.scan.analyzers.python_builtins import resolve_builtins
 from skillyard.scan.analyzers.python_names import CODE_SINKS, DECODERS, EXEC_SINKS, NET_SINKS, REMOTE_SOURCES
@@ -90,8 +91,8 @@ _BUILT_CMD = re.compile(r"\bchr\b|\[::-1\]|\bfromhex\(|b(?:64|32|85)decode\(|cod
 _SHELL_BIN = re.compile(r"[\"'](?:/bin/)?(?:ba|z|da)?sh[\"']|pty\.spawn|cmd\.exe|powershell")
 _OWN_FILES = re.compile(r"[\"']SKILL\.md[\"']|__file__")
 _AGENT_FILE = re.compile(
-    r"(?:MEMORY|SOUL|CLAUDE|AGENTS|GEMINI|HEARTBEAT|IDENTITY|USER|TOOLS|BOOTSTRAP)\.md$"
-    r"|\.cursorrules$|copilot-instructions\.md$|settings(?:\.local)?\.json$|config\.toml$"
+    r"(?:" + agent_files.TOOL_FILES + "|" + agent_files.WORKSPACE_FILES + r")$"
+    r"|settings(?:\.local)?\.json$|config\.toml$"
 )
 _SYSTEM_FILE = re.compile(
     r"\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)$|LaunchAgents|LaunchDaemons"

@@ -17,14 +17,13 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers import agent_files
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.context import SCRIPT
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 from skillyard.scan.rules.persistence import SAFETY_OFF
 
-_TARGETS = re.compile(
-    r"\bAGENTS\.md\b|\bCLAUDE\.md\b|\bGEMINI\.md\b|\.cursorrules\b|\.windsurfrules\b|copilot-instructions\.md\b"
-)
+_TARGETS = re.compile(r"(?<![\w-])(?:" + agent_files.TOOL_FILES + ")")
 _BYPASS = re.compile(
     r"--dangerously-[\w-]+|--yolo\b|\bbypassPermissions\b|danger-full-access|approval[_-]policy\s*[=:]\s*[\"']?never"
     r"|\b(?:run|execute)\s+(?:every|all|any)\s+(?:shell\s+)?commands?\s+without\s+(?:asking|confirmation|approval)",
@@ -35,7 +34,7 @@ _BYPASS = re.compile(
 # cheap literal gates (lowercase): a bypass word in a bundled file, an instruction-file name anywhere
 _LIT = ("--dangerously", "--yolo", "bypasspermissions", "danger-full-access", "approval", "without asking",
         "without confirmation", "security", "branch protection", "push --force", "push -f", "destructive")  # fmt: skip
-_TARGET_LIT = ("agents.md", "claude.md", "gemini.md", ".cursorrules", ".windsurfrules", "copilot-instructions")
+_TARGET_LIT = agent_files.TOOL_KEYS
 _NEGATED = re.compile(r"\b(?:never|not|don't|do not|avoid|no|forbid\w*|flag|warn\w*)\b", re.IGNORECASE)
 
 

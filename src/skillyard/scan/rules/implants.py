@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers import agent_files
 from skillyard.scan.analyzers.hosts import URL, host_class
 from skillyard.scan.analyzers.view import SkillView, TextFile
 from skillyard.scan.context import SCRIPT
@@ -239,10 +240,7 @@ def _password_trap(view: SkillView) -> Iterator[Hit]:
 
 # -- PE023 ----------------------------------------------------------------------------------------------------
 
-_AGENT_FILES = re.compile(
-    r"\b(?:MEMORY|SOUL|CLAUDE|AGENTS|GEMINI|IDENTITY|USER|HEARTBEAT|TOOLS)\.md\b|\.cursorrules\b|copilot-instructions\.md"
-    r"|\.windsurfrules\b|\.clinerules\b",
-)
+_AGENT_FILES = agent_files.ANY
 _WRITE = re.compile(
     r"\bwrite_text\s*\(|\.write\s*\(|\bwriteFileSync?\s*\(|\bappendFileSync?\s*\(|>>|\btee\b|Set-Content|Add-Content"
     r"|\bopen\s*\([^)\n]*['\"][wa]\+?['\"]",

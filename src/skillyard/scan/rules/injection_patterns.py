@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from skillyard.scan.analyzers import agent_files
+
 OVERRIDE = re.compile(
     r"\b(?:ignore|disregard|forget|override|overrule|supersede|bypass|skip|set\s+aside|abandon|drop|discard|neglect)\s+"
     r"(?:(?:all|any|the|your|its|their|my|every|of|these|those|and|or|whatever|instructions?|rules|guidance)\s+){0,3}"
@@ -27,8 +29,9 @@ OVERRIDE = re.compile(
     r"|polic(?:y|ies)|messages)"
     # ignoring the instruction files the user keeps for agents ("ignore any instruction in CLAUDE.md that ...")
     r"|\b(?:ignore|disregard|override)\s+(?:any|all|every|the)?\s*(?:instructions?|rules?|guidance|directives?)\s+"
-    r"(?:in|from)\s+(?:the\s+(?:user['’]s|project['’]s|repo(?:sitory)?['’]s)\s+)?[`\"']?(?:\.?/)?(?:CLAUDE\.md|AGENTS\.md"
-    r"|GEMINI\.md|\.cursorrules|\.github/copilot-instructions\.md)"
+    r"(?:in|from)\s+(?:the\s+(?:user['’]s|project['’]s|repo(?:sitory)?['’]s)\s+)?[`\"']?(?:\.?/)?(?:"
+    + agent_files.TOOL_FILES
+    + ")"
     r"|\bfrom\s+now\s+on,?\s+(?:your|you)\s+(?:only|new|real|true|sole|top)?\s*(?:goal|task|purpose|job|priority"
     r"|instructions?|objective)\b(?:\s+(?:is|are))?\s+(?:to\b|now\b)"
     # "you are no longer bound by ...", "ignore ... the user's CLAUDE.md / safety preferences"

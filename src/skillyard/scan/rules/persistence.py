@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers import agent_files
 from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
 from skillyard.scan.analyzers.view import SkillView, TextFile
 from skillyard.scan.context import SCRIPT
@@ -185,9 +186,7 @@ RULES = [
 
 
 # -- PE005: a bundled script writes standing orders into the agent's instruction files -------------------------
-_AGENT_FILE = re.compile(
-    r"(?:CLAUDE|AGENTS|GEMINI|MEMORY|SOUL|HEARTBEAT)\.md|\.cursorrules|copilot-instructions\.md", re.IGNORECASE
-)
+_AGENT_FILE = re.compile(agent_files.TOOL_FILES + r"|(?:MEMORY|SOUL|HEARTBEAT)\.md", re.IGNORECASE)
 _WRITES = re.compile(
     r"\bopen\([^)\n]*[\"'][aw]\+?[\"']|\.open\(\s*[\"'][aw]\+?[\"']|\bwrite_text\(|\bappendFileSync\(|\bwriteFileSync\("
     r"|>>|\btee\b|Add-Content|Set-Content|Out-File"

@@ -8,6 +8,7 @@ from itertools import chain
 from typing import Any
 
 from skillyard.model import Severity
+from skillyard.scan.analyzers import agent_files
 from skillyard.scan.analyzers.hosts import URL, host_class, templated_host
 from skillyard.scan.analyzers.view import SkillView
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule
@@ -38,8 +39,10 @@ _BYPASS = re.compile(
     re.IGNORECASE,
 )
 _AGENT_FILES = (
-    r"(?:MEMORY|SOUL|CLAUDE|AGENTS|GEMINI|HEARTBEAT|IDENTITY|USER|TOOLS|BOOTSTRAP)\.md"
-    r"|\.cursorrules|copilot-instructions\.md|\.claude/settings(?:\.local)?\.json|\.codex/config\.toml"
+    agent_files.TOOL_FILES
+    + "|"
+    + agent_files.WORKSPACE_FILES
+    + r"|\.claude/settings(?:\.local)?\.json|\.codex/config\.toml"
     r"|\.openclaw/(?:workspace/)?[\w./-]+"
 )
 _MEMORY_WRITE = re.compile(
@@ -184,6 +187,7 @@ def _memory(view: SkillView) -> Iterator[Hit]:
         "claude/settings",
         ".codex/config",
         ".openclaw",
+        *agent_files.KEYS,
     )
     for h in line_rule("PE005", _MEMORY_WRITE, "writes the agent's memory/instruction files", keywords=keys)(view):
         home = bool(_HOME_AGENT.search(h.evidence))

@@ -11,7 +11,7 @@ from skillyard.scan.analyzers.capabilities import CAPABILITIES, FACT_CAPABILITY,
 from skillyard.scan.analyzers.collect import collect_snippets
 from skillyard.scan.analyzers.javascript import analyse_javascript
 from skillyard.scan.analyzers.python import analyse_python
-from skillyard.scan.analyzers.shell import analyse_snippet
+from skillyard.scan.analyzers.shell import analyse_snippet, download_run_facts
 from skillyard.scan.analyzers.view import (
     WORK_PER_FACT,
     WORK_PER_HIT,
@@ -58,6 +58,8 @@ def analyse(skill: Skill, options: ScanOptions) -> SkillView:
             facts = len(view.facts)
             analyse_snippet(view, sn)
             view.work += WORK_PER_FACT * (len(view.facts) - facts)
+        elif sn.lang == "powershell" and sn.text:
+            download_run_facts(view, sn, sn.text.lower())
         i += 1
     return view
 

@@ -26,6 +26,7 @@ _EXT_LANG = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".mdx": "markdown",
+    ".mdc": "markdown",  # Cursor project rules (frontmatter + markdown, loaded into every session)
     ".rb": "ruby",
     ".pl": "perl",
     ".go": "go",
@@ -77,6 +78,7 @@ _NAME_LANG = {
     ".cursorrules": "markdown",
     ".windsurfrules": "markdown",
     ".clinerules": "markdown",
+    ".goosehints": "markdown",
     "justfile": "just",  # recipes are shell (also collected as snippets); the file is code, not a reference
     ".justfile": "just",
     "procfile": "procfile",

@@ -18,6 +18,12 @@ import base64
 import binascii
 import re
 
+from skillyard.scan.analyzers.downloads import (
+    download_target,
+    powershell_download_runs,
+    redirected_downloads,
+    runs_downloaded,
+)
 from skillyard.scan.analyzers.hosts import URL
 from skillyard.scan.analyzers.shell_parse import Command, fallback_pipelines, logical_lines, parse_pipelines
 from skillyard.scan.analyzers.shell_vars import fed_secret
@@ -256,6 +262,16 @@ _PLACEHOLDER = re.compile(
 )
 
 
+def download_run_facts(view: SkillView, sn: Snippet, low: str) -> None:
+    """``sh.download_run`` facts for PowerShell-style downloads (``-OutFile``, ``DownloadFile``, certutil, BITS)
+    that the snippet later runs; shell snippets get theirs from the parsed pipelines too."""
+    if "-outfile" in low or "download" in low or "certutil" in low or "bitsadmin" in low:
+        for off, ev, url in powershell_download_runs(sn.text):
+            view.facts.append(
+                Fact("sh.download_run", sn.file, sn.line + off, "runs a file it downloaded", sn.ctx, ev, url)
+            )
+
+
 def analyse_snippet(view: SkillView, sn: Snippet) -> None:
     """Parse one snippet and append facts (and decoded snippets) to ``view``."""
     from skillyard.scan.context import ContextKind, documentation
@@ -269,9 +285,10 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
         sn = Snippet(
             sn.file, sn.line, sn.text, documentation("uses attacker placeholders"), sn.origin, sn.lang, sn.depth
         )
+    download_run_facts(view, sn, low_all)
     if not (_worth_parsing(sn.text, low_all) or _reverse_shell(sn.text, low_all)):
         return
-    downloaded: list[str] = []
+    downloaded: dict[str, str] = {}  # file -> the URL it was downloaded from
     decoded_vars: list[str] = []
     first_url: str | None = None
     for off, stmt in logical_lines(sn.text):
@@ -286,7 +303,7 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
             )  # fmt: skip
         if downloaded and not worth:
             for pl in fallback_pipelines(stmt):
-                if any(_runs_downloaded(c, downloaded) for c in pl):
+                if ran := next(filter(None, (runs_downloaded(c, downloaded) for c in pl)), None):
                     view.facts.append(
                         Fact(
                             "sh.download_run",
@@ -295,7 +312,7 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                             "runs a file it downloaded",
                             sn.ctx,
                             stmt[:200],
-                            first_url or "",
+                            downloaded[ran] or first_url or "",
                         )
                     )
         if not worth or (_PLAIN_FETCH.search(stmt) and not _FETCH_DETAIL.search(stmt)):
@@ -392,14 +409,17 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                     view.facts.append(
                         Fact("sh.password_archive", sn.file, line, "password-protected archive", sn.ctx, stmt[:200])
                     )
+        urls_here = URL.findall(stmt)
+        if urls_here and first_url is None and any(c.name in DOWNLOADERS for pl in pipelines for c in pl):
+            first_url = urls_here[0]
         if any(c.name in DOWNLOADERS for pl in pipelines for c in pl):
-            downloaded.extend(_redirected_downloads(stmt))
+            downloaded.update(dict.fromkeys(redirected_downloads(stmt), (urls_here or [""])[0]))
         for pl in pipelines:
             for c in pl:
-                out = _download_target(c)
+                out = download_target(c)
                 if out:
-                    downloaded.append(out)
-                elif downloaded and _runs_downloaded(c, downloaded):
+                    downloaded[out] = next((w for w in c.words if "://" in w), "")
+                elif downloaded and (ran := runs_downloaded(c, downloaded)):
                     view.facts.append(
                         Fact(
                             "sh.download_run",
@@ -408,12 +428,9 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                             "runs a file it downloaded",
                             sn.ctx,
                             stmt[:200],
-                            first_url or "",
+                            downloaded[ran] or first_url or "",
                         )
                     )
-        urls_here = URL.findall(stmt)
-        if urls_here and first_url is None and any(c.name in DOWNLOADERS for pl in pipelines for c in pl):
-            first_url = urls_here[0]
         if re.search(
             r"(curl|wget)\b[^\n]*\s(-o|-O|--output)\s*\S+[^\n]*(&&|;)\s*(chmod\s+\+?[0-7]*x|\./|open\s|"
             r"sudo\s+\./|bash\s|sh\s)",
@@ -430,45 +447,6 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                     (URL.findall(stmt) or [""])[0],
                 )
             )
-
-
-def _download_target(c: Command) -> str | None:
-    """The output path of ``curl -o P`` / ``wget -O P`` (``None`` for other commands or stdout)."""
-    if c.name not in ("curl", "wget"):
-        return None
-    w = c.words
-    for i, x in enumerate(w[:-1]):
-        if x in ("-o", "--output", "-O", "--output-document") and w[i + 1] != "-":
-            if c.name == "curl" and x == "-O":
-                continue
-            return w[i + 1]
-    return None
-
-
-_SEGMENTS = re.compile(r";|&&|\|\||\n")
-_REDIRECT = re.compile(r"(?<![0-9&<>])>>?\s*([^\s;&|<>()]+)")
-
-
-def _redirected_downloads(stmt: str) -> list[str]:
-    """Files that downloaded bytes are written to by a redirect: ``curl -s URL | base64 -d > /tmp/x``."""
-    out = []
-    for seg in _SEGMENTS.split(stmt):
-        if re.search(r"\b(?:curl|wget)\b", seg):
-            out += [p for p in _REDIRECT.findall(seg) if p not in ("/dev/null", "/dev/stderr", "/dev/stdout")]
-    return out
-
-
-def _runs_downloaded(c: Command, paths: list[str]) -> bool:
-    names = set(paths) | {p.rsplit("/", 1)[-1] for p in paths}
-    args = c.args
-    if c.name == "chmod" and any("x" in a or (a.isdigit() and int(a[-1]) & 1) for a in args[:1]):
-        return any(a in names or a.rsplit("/", 1)[-1] in names for a in args[1:])
-    run = c.words[c.head] if c.words else ""
-    if run and (run in paths or run.lstrip("./") in names):
-        return True
-    if c.name in ("open", "bash", "sh", "zsh", "python", "python3", "node", "launchctl") and args:
-        return any(a in paths for a in args)
-    return False
 
 
 def _uploads(c: Command) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from skillyard.model import Severity
 from skillyard.scan.analyzers.concealed_url import concealed_url
 from skillyard.scan.analyzers.gates import Gated
-from skillyard.scan.analyzers.hosts import URL, host_class, vendor_declared
+from skillyard.scan.analyzers.hosts import URL, host_class, host_of, vendor_declared
 from skillyard.scan.analyzers.view import WINDOW, Fact, Line, SkillView, TextFile
 from skillyard.scan.context import base_context, documentation
 from skillyard.scan.rules.base import Hit, line_rule, snippet
@@ -69,11 +69,12 @@ def _every_commit(path: str) -> bool:
     )
 
 
+_HOOK_CONFIGS = ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", "lefthook-local.yml")
 _PLACEHOLDER = (".example", ".test", ".invalid", "example.com", "example.org", "example.net")
 _DETACHED = re.compile(r"/dev/null[^\n]*?(?<![&>|])&(?![&>])|(?<![&>|])&\s*\)")
 
 
-def _hidden_or_implicit(tf: TextFile | None, line: int, url: str) -> str | None:
+def _hidden_or_implicit(tf: TextFile | None, line: int, url: str, evidence: str = "") -> str | None:
     """Why a pipe-to-shell from a placeholder-TLD host still counts: the host is a placeholder only in name when the
     download runs detached with its output discarded (``(curl … | sh >/dev/null 2>&1 &)``: nobody is meant to see
     it; blind13 polyglot-toolchain-pin) or inside a Homebrew formula, whose ``install``/``post_install`` run on
@@ -84,7 +85,9 @@ def _hidden_or_implicit(tf: TextFile | None, line: int, url: str) -> str | None:
     low = tf.path.lower()
     if low.endswith(".rb") and ("formula/" in low or "casks/" in low or re.search(r"<\s*Formula\b", tf.text)):
         return "in a Homebrew formula's install hook"
-    if _DETACHED.search(tf.rows[line - 1]):
+    if _every_commit(low) or low.rsplit("/", 1)[-1] in _HOOK_CONFIGS or low.startswith(".husky/"):
+        return "in a git hook that runs on every commit"
+    if _DETACHED.search(tf.rows[line - 1]) or _DETACHED.search(evidence):
         return "run detached with its output discarded"
     return None
 
@@ -205,18 +208,40 @@ def _binary_lines(tf: TextFile) -> Iterator[Line]:
         yield from tf.line_objs(n)
 
 
+_GENERIC_LABELS = frozenset({"app", "apps", "dev", "cdn", "dl", "get", "download", "downloads", "releases", "static"})
+
+
+def _owner_named(url: str, claim: str) -> bool:
+    """The registrable name of the URL's host (``acme`` of ``dl.acme.io``) appears in the skill's name or
+    description. Subdomains are the downloader's to choose (``swift-format.dev-tools-cdn.com``), so they do not
+    count; nor do generic labels."""
+    labels = host_of(url).split(".")
+    owner = labels[-2] if len(labels) >= 2 else ""
+    if len(owner) < 4 or owner in _GENERIC_LABELS:
+        return False
+    flat = re.sub(r"[-_\s.]", "", claim.lower())
+    return owner.replace("-", "") in flat
+
+
 def download_run(view: SkillView) -> Iterator[Hit]:
     claim = f"{view.skill.name} {view.skill.description}"
     for f in view.facts_of("sh.download_run"):
         cls = host_class(f.value) if f.value else "unknown"
-        if cls in ("trusted", "local"):
+        # a placeholder-named host still counts where nobody is meant to see the run (as for a pipe to a shell)
+        why = (
+            _hidden_or_implicit(view.file(f.file), f.line, f.value, f.evidence) if cls == "local" and f.value else None
+        )
+        if cls == "trusted" or (cls == "local" and why is None):
             continue
+        # the vendor is the host's owner: a binary merely named like the skill proves nothing about where it is from
+        own = cls == "github" or bool(f.value and _owner_named(f.value, claim))
         sev = (
             Severity.CRITICAL
             if cls in ("ip", "paste", "shortener")
-            else (Severity.MEDIUM if cls == "github" or (f.value and vendor_declared(f.value, claim)) else None)
+            else (Severity.HIGH if why else (Severity.MEDIUM if own else None))
         )
-        yield Hit("SC004", f.file, f.line, f"downloads a file from a {cls} host and runs it", f.evidence, f.ctx, sev)
+        where = f"a {cls} host" if why is None else f"a placeholder-named host, {why}"
+        yield Hit("SC004", f.file, f.line, f"downloads a file from {where} and runs it", f.evidence, f.ctx, sev)
     for tf in view.files:
         for ln in _binary_lines(tf):
             m = _BINARY_URL.search(ln.text)

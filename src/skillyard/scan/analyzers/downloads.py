@@ -120,8 +120,22 @@ def runs_downloaded(c: Command, paths: Iterable[str]) -> str | None:
         if run and (run == path or run.lstrip("./") in (path, name)):
             return path
         if c.name in RUNNERS and any(_names_file(a, path, name) for a in args):
+            if c.name == "open" and is_document(path):
+                continue  # ``open report.pdf`` shows a document; it runs nothing
             return path
     return None
+
+
+_DOCUMENT = re.compile(
+    r"\.(?:pdf|html?|png|jpe?g|gif|svg|webp|csv|tsv|txt|md|json|xml|ya?ml|docx?|xlsx?|pptx?|odt|rtf|epub|mp[34]|wav"
+    r"|mov|zip|tar|gz|tgz)$",
+    re.IGNORECASE,
+)
+
+
+def is_document(path: str) -> bool:
+    """A file that ``open`` shows in a viewer rather than runs (by its extension)."""
+    return _DOCUMENT.search(path.strip("\"'")) is not None
 
 
 def _names_file(arg: str, path: str, name: str) -> bool:

@@ -8,7 +8,7 @@ module reads them as what they are: commands that run.
 
 - SC020: a build/CI/install hook fetches code from the network and runs it (pipe to a shell, download then
   chmod/exec, ``urlopen(...).read()`` handed to ``exec``). Official installer hosts are not reported.
-- SC021: a Python/JavaScript script downloads a file, makes it executable and starts it.
+- SC021: a Python/JavaScript/Go/Ruby script downloads a file and starts it (module ``fetch_and_start``).
 - SC022: a PowerShell ``-EncodedCommand`` payload (decoded and described) and names assembled from pieces to
   get past scanners (``require('child' + '_process')``, ``process['e' + 'nv']``, a URL built from char codes or
   base64 in code that talks to the network).
@@ -28,6 +28,7 @@ from skillyard.scan.analyzers.ps_payload import payload_does
 from skillyard.scan.analyzers.view import PS_LANGS, SkillView, TextFile
 from skillyard.scan.context import SCRIPT, Context
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
+from skillyard.scan.rules.fetch_and_start import CODE_NET, LANGS, downloads_and_runs
 from skillyard.scan.rules.npm_inline import inline_fetch_eval
 
 # -- SC020 ----------------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def _npm_hooks(view: SkillView, tf: TextFile) -> Iterator[Hit]:
             continue
         for target in _RUN_FILE.findall(cmd):
             script = view.file(base + target.removeprefix("./"))
-            if script is not None and _downloads_and_runs(script):
+            if script is not None and downloads_and_runs(script):
                 yield Hit(
                     "SC020",
                     tf.path,
@@ -190,44 +191,12 @@ def _hooks(view: SkillView) -> Iterator[Hit]:
 
 # -- SC021 ----------------------------------------------------------------------------------------------------
 
-_CODE_NET = re.compile(
-    r"\b(?:https?\.get|https?\.request|fetch|axios(?:\.get)?|got|urlopen|urlretrieve|requests\.get|httpx\.get"
-    r"|get|download\w*)\s*\(",
-)
-_EXEC_MODE = re.compile(
-    r"\bmode\s*:\s*0o?7[0-7]{2}\b|\bchmod(?:Sync)?\s*\([^)]*0o?7[0-7]{2}|\bos\.chmod\s*\(|\bstat\.S_IX\w+|S_IEXEC"
-    r"|['\"]chmod['\"]\s*,\s*['\"]\+x['\"]|\bchmod\s+\+x\b",
-)
-_SPAWN = re.compile(
-    r"\b(?:spawn|spawnSync|execFile|execFileSync|exec|execSync|fork)\s*\(\s*(?P<a>[\w.$]+)"
-    r"|\bsubprocess\.(?:Popen|run|call|check_call|check_output)\s*\(\s*\[?\s*(?P<b>[\w.]+)"
-    r"|\bos\.(?:system|startfile|execv\w*|spawn\w*)\s*\(\s*(?P<c>[\w.]+)",
-)
-
-
-def _downloads_and_runs(tf: TextFile) -> int:
-    """Line number of the spawn when this script fetches, makes executable and runs a file (else 0)."""
-    text = tf.text
-    if not _CODE_NET.search(text) or not _EXEC_MODE.search(text):
-        return 0
-    urls = URL.findall(text)
-    if urls and all(host_class(u) in ("trusted", "local") for u in urls):
-        return 0
-    for n, row in enumerate(tf.rows, 1):
-        m = _SPAWN.search(row)
-        if m is None:
-            continue
-        arg = m.group("a") or m.group("b") or m.group("c") or ""
-        if arg and not arg.startswith(("'", '"')) and re.search(rf"\b{re.escape(arg)}\b", text[: text.find(row)]):
-            return n
-    return 0
-
 
 def _download_run(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or tf.lang not in ("python", "javascript", "typescript"):
+        if tf.role == "test" or tf.lang not in LANGS:
             continue
-        n = _downloads_and_runs(tf)
+        n = downloads_and_runs(tf)
         if n:
             detached = "detached" in tf.text or ".unref()" in tf.text or "start_new_session" in tf.text
             why = ", detached from the terminal" if detached else ""
@@ -331,7 +300,7 @@ def _hidden_names(view: SkillView) -> Iterator[Hit]:
                         snippet(row, m.start(), m.end()),
                         SCRIPT,
                     )
-            net = bool(_CODE_NET.search(tf.text))
+            net = bool(CODE_NET.search(tf.text))
             if not net:
                 continue
             for m in _CHARCODES.finditer(row):

@@ -5,7 +5,9 @@ Maven's ``exec-maven-plugin`` (``<executable>`` + ``<arguments>``, bound to a ph
 ``Makefile.PL``/``Build.PL`` (backticks, ``qx``, ``system`` when ``perl Makefile.PL``/``cpanm`` runs it; a fetched
 output later ``eval``-ed reads as ``eval "$(cmd)"``), Netlify's ``command`` and Vercel's ``installCommand``/
 ``buildCommand`` (every cloud build), Heroku's ``app.json`` ``scripts`` and ``Procfile`` process lines (every
-deploy / release), and lefthook's ``run:`` commands (every commit or push). The callers turn each command into a
+deploy / release), lefthook's ``run:`` commands (every commit or push), Tauri's ``before*Command`` (every
+build), mise hooks and tasks (``enter`` runs whenever the shell enters the folder) and Home Assistant
+``shell_command``/``command_line`` entries. The callers turn each command into a
 shell snippet at script weight.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import tomllib
 from collections.abc import Callable, Iterator
 
 import yaml
@@ -140,6 +143,68 @@ def _lefthook(tf: TextFile) -> Found:
             yield _line_of(tf, cmd), cmd
 
 
+def _tauri(tf: TextFile) -> Found:
+    """``build.beforeDevCommand``/``beforeBuildCommand``/``beforeBundleCommand`` (a string or ``{"script": …}``):
+    run by every ``tauri dev``/``tauri build``."""
+    build = _json(tf).get("build")
+    for key in ("beforeDevCommand", "beforeBuildCommand", "beforeBundleCommand"):
+        cmd = build.get(key) if isinstance(build, dict) else None
+        if isinstance(cmd, dict):
+            cmd = cmd.get("script")
+        if isinstance(cmd, str) and cmd.strip():
+            yield _line_of(tf, f'"{key}"'), cmd
+
+
+def _strings(node: object) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+    elif isinstance(node, dict) and isinstance(node.get("run"), (str, list)):
+        yield from _strings(node["run"])
+
+
+def _mise(tf: TextFile) -> Found:
+    """mise ``[hooks]`` (``enter``/``cd``: every time the shell enters the folder; ``preinstall``/``postinstall``)
+    and ``[tasks]`` ``run`` commands."""
+    try:
+        data = tomllib.loads(tf.text)
+    except tomllib.TOMLDecodeError:
+        return
+    hooks = data.get("hooks")
+    for cmd in _strings(list(hooks.values())) if isinstance(hooks, dict) else ():
+        yield _line_of(tf, cmd), cmd
+    tasks = data.get("tasks")
+    for task in tasks.values() if isinstance(tasks, dict) else ():
+        for cmd in _strings(task.get("run") if isinstance(task, dict) else task):
+            yield _line_of(tf, cmd), cmd
+
+
+# Home Assistant: ``shell_command:`` entries (run by an automation or a service call), ``command_line`` sensors and
+# switches (``command:``/``command_on:``, polled on a timer). HA YAML carries ``!secret``/``!include`` tags, so the
+# rows are read, not parsed.
+_HA_BLOCK = re.compile(r"^(shell_command|command_line)\s*:\s*$")
+_HA_ENTRY = re.compile(
+    r"^\s+(?:-\s+)?(?:[\w-]+|command(?:_on|_off|_state)?)\s*:\s*(?:[\"'](.+)[\"']|([^\s>|&*!].*))\s*$"
+)
+
+
+def _home_assistant(tf: TextFile) -> Found:
+    block = ""
+    for n, row in enumerate(tf.rows, 1):
+        if row[:1].strip() and not row.lstrip().startswith("#"):
+            m = _HA_BLOCK.match(row)
+            block = m.group(1) if m else ""
+            continue
+        if not block or (e := _HA_ENTRY.match(row)) is None:
+            continue
+        key = row.strip().lstrip("- ").split(":", 1)[0]
+        if block == "command_line" and not key.startswith("command"):
+            continue
+        yield n, e.group(1) or e.group(2)
+
+
 def build_extractors(name: str, text: str) -> list[Callable[[TextFile], Found]]:
     """The extractors for a file named ``name`` (lower case) holding ``text``."""
     out: list[Callable[[TextFile], Found]] = []
@@ -157,4 +222,10 @@ def build_extractors(name: str, text: str) -> list[Callable[[TextFile], Found]]:
         out.append(_procfile)
     if re.fullmatch(r"\.?lefthook(?:-local)?\.ya?ml", name) and "run" in text:
         out.append(_lefthook)
+    if name == "tauri.conf.json" and "Command" in text:
+        out.append(_tauri)
+    if re.fullmatch(r"\.?(?:mise|rtx)(?:\.local)?\.toml|config\.toml", name) and ("[hooks" in text or "[tasks" in text):
+        out.append(_mise)
+    if name.endswith((".yaml", ".yml")) and ("shell_command:" in text or "command_line:" in text):
+        out.append(_home_assistant)
     return out

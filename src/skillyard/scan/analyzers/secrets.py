@@ -23,7 +23,9 @@ CREDENTIAL_PATH = re.compile(
     r"|169\.254\.169\.254/latest/meta-data/iam/security-credentials|computeMetadata/v1/instance/service-accounts"
     r"|169\.254\.169\.254/metadata/identity/oauth2/token"
     # Ruby: the RubyGems push key, a Rails app's master key and its encrypted credentials
-    r"|\.gem/credentials\b|config/master\.key\b|credentials\.yml\.enc\b)",
+    r"|\.gem/credentials\b|config/master\.key\b|credentials\.yml\.enc\b"
+    # Home Assistant / ESPHome: the secrets file and the auth store (long-lived tokens, refresh tokens)
+    r"|(?:/config|homeassistant|\.homeassistant|esphome)/(?:secrets\.ya?ml|\.storage/auth\w*)\b)",
     re.IGNORECASE,
 )
 ENV_FILE = re.compile(r"(?<![\w.-])\.env(?:\.local|\.production|\.prod|\.development)?(?![\w.-])")
@@ -64,7 +66,7 @@ def secret_kind(text: str) -> str | None:
         r"|\.gnupg|gh/hosts|vault-token|shadow|_history|password-store|credentials\.json|\.credentials|auth\.json"
         r"|openai|openclaw|id_(?:rsa|ed25519|ecdsa|dsa)|find-(?:generic|internet)-password"
         r"|claude/projects|codex/sessions|cursor/chats|gemini/tmp|export-secret|security-credentials|service-accounts"
-        r"|identity/oauth2|\.gem/credentials|master\.key|credentials\.yml\.enc",
+        r"|identity/oauth2|\.gem/credentials|master\.key|credentials\.yml\.enc|secrets\.ya?ml|\.storage/auth",
         text,
         re.IGNORECASE,
     ):

@@ -137,6 +137,28 @@ def _ctx(tf: TextFile, n: int) -> Context:
     return lines[0].ctx if lines else SCRIPT
 
 
+_SENDS = re.compile(
+    r"\brequests\.(?:post|put)\(|\burlopen\(|\bhttpx\.(?:post|put)\(|\bfetch\([^)]*\bmethod\s*:\s*[\"']P(?:OST|UT)"
+    r"|\bhttp\.Post(?:Form)?\(|\bNet::HTTP\.post|\baxios\.(?:post|put)\(",
+)
+
+
+def _bundled_helper_sends(view: SkillView, value: str) -> str:
+    """A helper that is a script the skill ships (``!bash ~/.local/bin/cred.sh``, ``helper = acme`` run as
+    ``git-credential-acme``) and that sends data out: the credentials git hands it on stdin go with it."""
+    words = [w.strip("`'\".,;:()") for w in value.strip("\"'").lstrip("!").split()]
+    if not words:
+        return ""
+    wanted = {w.rsplit("/", 1)[-1] for w in words if "/" in w or "." in w} | {f"git-credential-{words[0]}"}
+    for other in view.files:
+        name = other.path.rsplit("/", 1)[-1]
+        if other.role == "test" or (name not in wanted and name.rsplit(".", 1)[0] not in wanted):
+            continue
+        if (m := _UPLOAD.search(other.text) or _SENDS.search(other.text)) is not None:
+            return f"(its bundled script {other.path} runs {m.group(0).strip()[:40]})"
+    return ""
+
+
 def _git_redirects(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or not tf.has_any(_GIT_KEYS):
@@ -147,12 +169,14 @@ def _git_redirects(view: SkillView) -> Iterator[Hit]:
             if "helper" in row and (m := _HELPER.search(row)):
                 names = names if names is not None else _vars(tf)
                 value = _resolve(m.group(1) or m.group(2), names)
-                if value.lstrip("\"'").startswith("!") and (up := _UPLOAD.search(value)):
+                up = _UPLOAD.search(value) if value.lstrip("\"'").startswith("!") else None
+                how = f"({up.group(0).strip()})" if up else _bundled_helper_sends(view, value)
+                if how:
                     yield Hit(
                         "E038",
                         tf.path,
                         n,
-                        f"git credential helper also sends the credentials it is given out ({up.group(0).strip()})",
+                        f"git credential helper also sends the credentials it is given out {how}",
                         snippet(row.strip()),
                         _ctx(tf, n),
                     )

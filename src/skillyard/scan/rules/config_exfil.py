@@ -53,11 +53,11 @@ _KEY = re.compile(
 _HOST_VAL = re.compile(r"^[-\[\"' ]*((?:https?|tcp|tls)://[^\s\"',\]]+|[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})")
 
 
-def _values(tf: TextFile) -> Iterator[tuple[int, str, str]]:
+def _values(rows: list[str], first: int = 1) -> Iterator[tuple[int, str, str]]:
     """(row, ``path``/``host``, value) for each key row, and for the ``- item`` / bracket rows of a list that
     opens with an empty value (Filebeat ``paths:`` then ``- /x``, Vector ``include = [`` then items)."""
     cont = ""
-    for n, row in enumerate(tf.rows, 1):
+    for n, row in enumerate(rows, first):
         if m := _KEY.match(row):
             kind, value = ("path" if m.group(1) else "host"), m.group(3).strip()
             cont = kind if value in ("", "[") else ""
@@ -68,30 +68,43 @@ def _values(tf: TextFile) -> Iterator[tuple[int, str, str]]:
             cont = ""
 
 
+def _configs(tf: TextFile) -> Iterator[tuple[list[str], int]]:
+    """The shipper configs of a file: the whole file, or in Markdown each fenced block (rows, first line)."""
+    if tf.lang != "markdown":
+        yield tf.rows, 1
+    elif tf.md is not None:
+        for first, last, _lang in tf.md.code_blocks():
+            rows = tf.md.rows[first - 1 : last]
+            if _SHIPPER.search("\n".join(rows)):
+                yield rows, first
+
+
 def _shippers(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or tf.lang in ("markdown", "python", "javascript", "shell", "powershell"):
+        if tf.role == "test" or tf.lang in ("python", "javascript", "shell", "powershell"):
             continue
         if not tf.has_any(_SHIPPER_KEYS) or not _SHIPPER.search(tf.text):
             continue
-        read: tuple[int, str] | None = None
-        dest: str | None = None
-        for n, kind, value in _values(tf):
-            if kind == "path" and read is None and (sp := _SECRET_PATH.search(value)):
-                read = (n, sp.group(0).strip(" ,\"'[="))
-            elif kind == "host" and dest is None and (h := _HOST_VAL.match(value)):
-                url = h.group(1) if "://" in h.group(1) else "https://" + h.group(1)
-                if outside(url):
-                    dest = host_of(url)
-        if read and dest:
-            yield Hit(
-                "E037",
-                tf.path,
-                read[0],
-                f"log-shipper config tails {read[1]} and forwards it to {dest}",
-                snippet(tf.rows[read[0] - 1].strip()),
-                SCRIPT,
-            )
+        for rows, first in _configs(tf):
+            read: tuple[int, str] | None = None
+            dest: str | None = None
+            for n, kind, value in _values(rows, first):
+                if kind == "path" and read is None and (sp := _SECRET_PATH.search(value)):
+                    read = (n, sp.group(0).strip(" ,\"'[="))
+                elif kind == "host" and dest is None and (h := _HOST_VAL.match(value)):
+                    url = h.group(1) if "://" in h.group(1) else "https://" + h.group(1)
+                    if outside(url):
+                        dest = host_of(url)
+            if read and dest:
+                yield Hit(
+                    "E037",
+                    tf.path,
+                    read[0],
+                    f"log-shipper config tails {read[1]} and forwards it to {dest}",
+                    snippet(tf.rows[read[0] - 1].strip()),
+                    _ctx(tf, read[0]),
+                )
+                break
 
 
 # -- E038: git credential helpers and extra push URLs -----------------------------------------------------------

@@ -15,10 +15,14 @@ import re
 
 from skillyard.scan.analyzers.view import TextFile
 
-_VAR = re.compile(r"(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^|\n]*?\$\{?(\w+)", re.IGNORECASE)
+_VAR = re.compile(
+    r"(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|Download(?:String|File|Data))\b[^|\n]*?\$\{?(\w+)",
+    re.IGNORECASE,
+)
 _DECODE = re.compile(
     r"base64\s+(?:-d|-D|--decode)|\bxxd\s+-r|openssl\s+(?:base64|enc)\b[^\n]*-d|\batob\s*\(|Buffer\.from\([^)]*base64"
-    r"|FromBase64String|b64decode|fromCharCode|\|\s*rev\s*\)|\bmap\s*\{\s*chr\b|\buggcf?://|\brot13\b",
+    r"|FromBase64String|b64decode|fromCharCode|\|\s*rev\s*\)|\bmap\s*\{\s*chr\b|\buggcf?://|\brot13\b"
+    r"|\[char\[\]\]\s*\(?\s*\d|-join\s*\(?\s*\(?\s*\d+\s*,\s*\d+[^)]*\)\s*\|\s*%\s*\{\s*\[char\]",
     re.IGNORECASE,
 )
 _INLINE = re.compile(r"(?:curl|wget)\b[^|\n]*?\$\((?:[^()\n]|\([^()\n]*\))*\)", re.IGNORECASE)  # a URL made in place

@@ -45,7 +45,13 @@ def _module(node: ast.AST) -> bool:
         return node.id in _MODULES
     if isinstance(node, ast.Attribute) and node.attr == "__dict__":  # ``builtins.__dict__['exec']``
         return _module(node.value)
-    # ``sys.modules['builtins']`` / ``importlib.import_module('builtins')``
+    # ``__import__('builtins')`` / ``importlib.import_module('builtins')``
+    if isinstance(node, ast.Call) and len(node.args) == 1 and _name(node.args[0]) in _MODULES:
+        func = node.func
+        return (isinstance(func, ast.Name) and func.id == "__import__") or (
+            isinstance(func, ast.Attribute) and func.attr == "import_module"
+        )
+    # ``sys.modules['builtins']``
     return (
         isinstance(node, ast.Subscript) and _name(node.slice) in _MODULES and ast.unparse(node.value) == "sys.modules"
     )

@@ -151,6 +151,10 @@ def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
             sev, conf = Severity.MEDIUM, 0.6
         else:
             sev, conf = Severity.HIGH, 0.8
+        tf = view.file(h.file)
+        hidden = concealed_url(tf, h.evidence) if not url and tf is not None else None
+        if hidden:  # ``$u = -join [char[]](104, 116, ...)`` then ``IEX ....DownloadString($u)``
+            sev, conf, cls = Severity.HIGH, 0.8, f"URL {hidden}, unknown"
         yield Hit(h.rule, h.file, h.line, f"{h.message} ({cls} host)", h.evidence, h.context, sev, conf)
 
 

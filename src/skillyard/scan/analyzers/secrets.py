@@ -15,7 +15,8 @@ CREDENTIAL_PATH = re.compile(
     r"|\.config/gcloud\b|application_default_credentials\.json|\.azure/|\.kube/config|\.docker/config\.json"
     r"|\.netrc\b|\.npmrc\b|\.pypirc\b|\.git-credentials\b|\.gnupg\b|\.config/gh/hosts\.yml|\.vault-token"
     r"|/etc/shadow\b|\.bash_history\b|\.zsh_history\b|\.password-store\b|credentials\.json\b"
-    r"|\.claude/\.credentials\.json|\.codex/auth\.json|\.config/openai|\.openclaw/[\w./-]*(?:auth|token|credential)"
+    r"|\.claude/\.credentials\.json|(?<![\w-])\.claude\.json\b|\.gemini/oauth_creds\.json|github-copilot/(?:hosts|apps)\.json"
+    r"|\.codex/auth\.json|\.config/openai|\.openclaw/[\w./-]*(?:auth|token|credential)"
     r"|\.claude/projects\b|\.codex/sessions\b|\.cursor/chats\b|\.gemini/tmp\b|\.openclaw/(?:agents|sessions)\b"
     r"|(?<![a-z0-9])id_(?:rsa|ed25519|ecdsa|dsa)(?![a-z0-9])|security\s+find-(?:generic|internet)-password"
     r"|\bgpg2?\s+(?:-[-\w=]+\s+)*--export-secret-(?:keys|subkeys)"
@@ -64,7 +65,8 @@ def secret_kind(text: str) -> str | None:
     if _CREDENTIAL_G.search(text, low) and re.search(
         r"\.ssh|\.aws|gcloud|application_default|\.azure|\.kube|\.docker|\.netrc|\.npmrc|\.pypirc|git-credentials"
         r"|\.gnupg|gh/hosts|vault-token|shadow|_history|password-store|credentials\.json|\.credentials|auth\.json"
-        r"|openai|openclaw|id_(?:rsa|ed25519|ecdsa|dsa)|find-(?:generic|internet)-password"
+        r"|openai|openclaw|id_(?:rsa|ed25519|ecdsa|dsa)|find-(?:generic|internet)-password|\.claude\.json|oauth_creds"
+        r"|github-copilot"
         r"|claude/projects|codex/sessions|cursor/chats|gemini/tmp|export-secret|security-credentials|service-accounts"
         r"|identity/oauth2|\.gem/credentials|master\.key|credentials\.yml\.enc|secrets\.ya?ml|\.storage/auth",
         text,

@@ -161,7 +161,8 @@ SENSITIVE_KEYS = (
     "seedphrase", "mnemonic", ".bitcoin", ".ethereum", "solana/id", "~/documents", "~/desktop", "~/downloads",
     "~/pictures", "$home/documents", "$home/desktop", "$home/downloads", "path.home()", "os.walk", "find ~",
     "find $home", "find /", "export-secret", "security-credentials", "instance/service-accounts", "identity/oauth2",
-    ".gem/credentials", "master.key", "credentials.yml.enc",
+    ".gem/credentials", "master.key", "credentials.yml.enc", ".claude.json", "oauth_creds", "github-copilot",
+    "secrets.yaml", "secrets.yml", ".storage/auth",
 )  # fmt: skip
 SEND_KEYS = (
     "gh gist",

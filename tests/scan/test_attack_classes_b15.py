@@ -167,6 +167,10 @@ def test_binary_named_like_the_skill_does_not_make_the_host_the_vendor() -> None
         "sudo dpkg -i ripgrep_14.1.0-1_amd64.deb",
         "curl -fsSLo rg.tar.gz https://fmtd-releases.cshine.net/rg.tar.gz && tar xzf rg.tar.gz",
         "iwr https://fmtd-releases.cshine.net/rg.zip -OutFile rg.zip; Expand-Archive rg.zip -DestinationPath C:\\tools",
+        # official release hosts: kubectl from dl.k8s.io, PlantUML from SourceForge, Miniconda from Anaconda
+        'curl -LO "https://dl.k8s.io/release/v1.31.0/bin/linux/amd64/kubectl"\nchmod +x kubectl',
+        "wget -O plantuml.jar https://downloads.sourceforge.net/project/plantuml/plantuml.jar\njava -jar plantuml.jar",
+        "wget https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh\nbash Miniconda3-latest-*.sh",
     ],
 )
 def test_vendor_release_or_unpack_only_is_not_high(cmd: str) -> None:

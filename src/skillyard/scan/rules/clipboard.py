@@ -26,7 +26,7 @@ _CLIP_READ = re.compile(
     r"|\bosascript\b[^\n]*\bthe\s+clipboard\b",
     re.IGNORECASE,
 )
-_KEYS = ("pbpaste", "xclip", "xsel", "wl-paste", "clipboard", "gcb")
+_KEYS = ("pbpaste", "xclip", "xsel", "wl-paste", "clipboard", "gcb", "pyperclip")
 register_keywords(_KEYS)  # at import, like every other rule: a late keyword invalidates the shared index
 _LOOP = re.compile(
     r"\bwhile\s+(?:True|true|1|:)\b|\bwhile\s*\(\s*(?:true|1)\s*\)|\bsetInterval\s*\(|\bfor\s*\(\s*;\s*;\s*\)|\bwatch\s+-n"

@@ -126,7 +126,11 @@ _FORGES = (
     "github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht", "dev.azure.com", "visualstudio.com",
     "gitee.com", "sourceforge.net", "huggingface.co", "gitea.com",
 )  # fmt: skip
-_GIT_KEYS = ("credential", "helper =", "helper=", "pushurl", "--push")
+_GIT_KEYS = ("credential", "helper =", "helper=", "pushurl", "--push", "remote add")
+_REMOTE_ADD = re.compile(r"\bgit\s+remote\s+add\s+(?:-\S+\s+)*([\w.-]+)\s+[\"']?(\S+?)[\"']?(?=\s|$|&&|;)")
+_QUIET_PUSH = (
+    r"\bgit\s+push\b(?=[^\n]*\b{name}\b)(?=[^\n]*(?:--all|--mirror))(?=[^\n]*(?:--quiet|\s-q\b|>\s*/dev/null|&\s*$))"
+)
 _INLINE_PW = re.compile(r"://[^/@\s:]+:[^/@\s]+@")
 
 
@@ -172,6 +176,11 @@ def _bundled_helper_sends(view: SkillView, value: str) -> str:
     return ""
 
 
+def _pushed_quietly(text: str, name: str) -> bool:
+    """``git push NAME --all --quiet`` (or ``--mirror``, output discarded, run in the background)."""
+    return re.search(_QUIET_PUSH.format(name=re.escape(name)), text, re.MULTILINE) is not None
+
+
 def _git_redirects(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test" or not tf.has_any(_GIT_KEYS):
@@ -190,6 +199,21 @@ def _git_redirects(view: SkillView) -> Iterator[Hit]:
                         tf.path,
                         n,
                         f"git credential helper also sends the credentials it is given out {how}",
+                        snippet(row.strip()),
+                        _ctx(tf, n),
+                    )
+                    return
+            if "remote add" in row and (r := _REMOTE_ADD.search(row)) and _pushed_quietly(tf.text, r.group(1)):
+                url = r.group(2)
+                if "://" not in url and "@" in url:
+                    url = "ssh://" + url.replace(":", "/", 1)
+                host = host_of(url)
+                if outside(url) and not host.endswith(_FORGES):
+                    yield Hit(
+                        "E038",
+                        tf.path,
+                        n,
+                        f"adds a remote on {host} and quietly pushes every branch there: the repository is copied out",
                         snippet(row.strip()),
                         _ctx(tf, n),
                     )

@@ -544,3 +544,45 @@ def test_orders_in_russian_hindi_and_arabic_are_high(body: str) -> None:
 def test_hindi_instructions_to_show_the_user_are_quiet() -> None:
     res = _scan("ops-helper", "Operations helper.", "काम पूरा होने के बाद उपयोगकर्ता को सारांश दिखाएं।", {})
     assert res.risk not in HIGH, _why(res)
+
+
+# -- SC033: dependencies declared with a source outside their registry -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("package.json", '{"dependencies": {"axios": "https://npm-registry.pkgmirror-cdn.com/axios-1.7.2.tgz"}}'),
+        ("package.json", '{"dependencies": {"express": "github:expressjs-dev/express"}}'),
+        ("requirements.txt", "flask==3.0.3\ngit+https://github.com/pallets-ext/flask@main#egg=flask\n"),
+        ("requirements.txt", "urllib3 @ https://files.pypi-cache.net/urllib3-2.2.1-py3-none-any.whl\n"),
+        ("pyproject.toml", '[build-system]\nrequires = ["setuptools", "sethelpers @ https://203.0.113.9/sh.tar.gz"]\n'),
+        (
+            "Cargo.toml",
+            '[dependencies]\ntokio = { git = "https://github.com/tokio-rs-dev/tokio" }\n',
+        ),
+    ],
+)
+def test_dependency_from_an_unofficial_archive_or_lookalike_fork_is_high(path: str, text: str) -> None:
+    res = _scan("app-kit", "Project scaffolding.", f"Copy `{path}` and install.", {path: text})
+    assert "SC033" in {f.rule for f in res.findings if f.severity in HIGH}, _why(res)
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("package.json", '{"dependencies": {"lodash": "github:lodash/lodash", "ui": "github:acme-org/ui-kit"}}'),
+        ("requirements.txt", "git+https://github.com/psf/requests@main\nmy-lib @ file:///opt/wheels/my_lib.whl\n"),
+        (
+            "pyproject.toml",
+            '[project]\nname = "x"\ndependencies = ["torch @ https://download.pytorch.org/whl/cpu/torch-2.4.0.whl"]\n',
+        ),
+        (
+            "Cargo.toml",
+            '[dependencies]\nserde = { git = "https://github.com/serde-rs/serde" }\n',
+        ),
+    ],
+)
+def test_dependency_from_its_own_owner_or_an_official_host_is_quiet(path: str, text: str) -> None:
+    res = _scan("app-kit", "Project scaffolding.", f"Copy `{path}` and install.", {path: text})
+    assert not any(f.rule == "SC033" for f in res.findings), _why(res)

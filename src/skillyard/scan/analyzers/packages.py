@@ -3,11 +3,12 @@ typosquat detection against popular package names."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from skillyard.scan.analyzers.view import Line, SkillView
+from skillyard.scan.analyzers.view import Line, SkillView, TextFile
 
 _PIP = re.compile(r"\b(?:pip3?|uv\s+pip|pipx|poetry|pdm)\s+(?:install|add)\s+([^\n;&|#]+)", re.IGNORECASE)
 _NPM = re.compile(r"\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add)\s+((?:-[-\w]+\s+)*[^\n;&|#]+)", re.IGNORECASE)
@@ -82,24 +83,27 @@ def _continued(rows: list[str], lineno: int, text: str) -> list[str]:
     return words
 
 
-_JSON_DEP = re.compile(r'^\s*"(@?[\w./-]+)"\s*:\s*"[^"]*"\s*,?\s*$')
+
+
+def _package_json_deps(tf: TextFile) -> Iterator[tuple[str, str, Line, str]]:
+    """The dependency names of a package.json (parsed, so a one-line file counts), each at the row naming it."""
+    try:
+        data = json.loads(tf.text)
+    except ValueError:
+        return
+    for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        deps = data.get(key) if isinstance(data, dict) else None
+        for name in deps if isinstance(deps, dict) else ():
+            n = next((i for i, r in enumerate(tf.rows, 1) if f'"{name}"' in r), 0)
+            for ln in tf.line_objs(n)[:1]:
+                yield "js", name, ln, ln.text
 
 
 def dependencies(view: SkillView) -> Iterator[tuple[str, str, Line, str]]:
     """``(ecosystem, requirement, line, text)`` for every dependency the skill installs or declares."""
     for tf in view.files:
         if tf.path.rsplit("/", 1)[-1] == "package.json":
-            in_deps = False
-            for ln in tf.lines:
-                t = ln.text
-                if re.search(r'"(?:dev|peer|optional)?[dD]ependencies"\s*:\s*\{', t):
-                    in_deps = True
-                    continue
-                if in_deps and "}" in t:
-                    in_deps = False
-                m = _JSON_DEP.match(t)
-                if in_deps and m:
-                    yield "js", m.group(1), ln, t
+            yield from _package_json_deps(tf)
             continue
         is_req = tf.path.endswith("requirements.txt")
         for ln in tf.lines if is_req else tf.candidates(("install", "add ")):

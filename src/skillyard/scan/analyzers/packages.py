@@ -83,8 +83,6 @@ def _continued(rows: list[str], lineno: int, text: str) -> list[str]:
     return words
 
 
-
-
 def _package_json_deps(tf: TextFile) -> Iterator[tuple[str, str, Line, str]]:
     """The dependency names of a package.json (parsed, so a one-line file counts), each at the row naming it."""
     try:

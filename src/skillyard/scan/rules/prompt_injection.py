@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from skillyard.model import Severity
 from skillyard.scan.analyzers.markdown import html_comments
-from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.analyzers.view import SkillView, TextFile, register_keywords
 from skillyard.scan.rules.base import Check, Family, Hit, Rule, line_rule, snippet
 from skillyard.scan.rules.deception import addressed
 from skillyard.scan.rules.hidden_text import homoglyphs, invisible, padding
@@ -154,11 +154,49 @@ _COMMENT_BENIGN = re.compile(
 )
 
 
+# Other markup a renderer hides (session 6): an element styled out of sight, the ``[//]: # (...)`` comment idiom, a
+# link or image title (a tooltip at most), a comment line in the YAML frontmatter.
+_HIDDEN_ELEMENT = re.compile(
+    r"<(span|div|p|font|section|small)\b[^>]{0,200}?(?:style\s*=\s*[\"'][^\"']{0,200}?(?:display\s*:\s*none"
+    r"|visibility\s*:\s*hidden|font-size\s*:\s*0|opacity\s*:\s*0(?![.\d])|color\s*:\s*(?:#fff(?:fff)?\b|white\b))"
+    r"|\shidden\b|\saria-hidden\s*=\s*[\"']true|\scolor\s*=\s*[\"']?(?:#fff(?:fff)?|white)\b)[^>]{0,200}>"
+    r"(.{1,2000}?)</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_MD_COMMENT = re.compile(r"^\[(?://|comment|_|\s*)\]:\s*(?:#|<>)\s*[(\"'](.+)[)\"']\s*$", re.MULTILINE | re.IGNORECASE)
+_TITLE = re.compile(r"!?\[[^\]\n]*\]\(\s*<?\S+?>?\s+[\"']([^\"'\n]{30,})[\"']\s*\)")
+_HIDDEN_KEYS = ("display", "visibility", "font-size", "opacity", "hidden", "#fff", "white", "]:", "](", "---")
+register_keywords(_HIDDEN_KEYS)
+
+
+def _hidden_spans(tf: TextFile) -> Iterator[tuple[int, str, str]]:
+    """(offset, text, what) for each piece of markup a rendered page does not show."""
+    text = tf.text
+    if "<!--" in text:
+        for start, inner in html_comments(text):
+            yield start, inner, "HTML comment (invisible when rendered)"
+    if not tf.has_any(_HIDDEN_KEYS):
+        return
+    if "<" in text:
+        for m in _HIDDEN_ELEMENT.finditer(text):
+            yield m.start(2), m.group(2), f"<{m.group(1).lower()}> styled out of sight"
+    if "]:" in text:
+        for m in _MD_COMMENT.finditer(text):
+            yield m.start(1), m.group(1), "markdown comment line ([//]: #)"
+    if "](" in text:
+        for m in _TITLE.finditer(text):
+            yield m.start(1), m.group(1), "link/image title (shown only as a tooltip)"
+    if tf.role == "skill_md" and text.startswith("---"):
+        end = text.find("\n---", 3)
+        for m in re.finditer(r"^\s*#(.+)$", text[: max(end, 0)], re.MULTILINE):
+            yield m.start(1), m.group(1), "YAML comment in the frontmatter (never rendered)"
+
+
 def _comments(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.lang != "markdown" or "<!--" not in tf.text:
+        if tf.lang != "markdown" or ("<!--" not in tf.text and not tf.has_any(_HIDDEN_KEYS)):
             continue
-        for start, inner in html_comments(tf.text):
+        for start, inner, what in _hidden_spans(tf):
             body = inner.strip()
             if not body or (_COMMENT_BENIGN.match(body) and len(body) < 60):
                 continue
@@ -177,7 +215,7 @@ def _comments(view: SkillView) -> Iterator[Hit]:
                 "P002",
                 tf.path,
                 line,
-                "HTML comment (invisible when rendered) carries instructions",
+                f"{what} carries instructions",
                 snippet(body, m.start(), m.end()),
                 ctx,
             )

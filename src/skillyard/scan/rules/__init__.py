@@ -65,6 +65,7 @@ def _rules() -> tuple[Rule, ...]:
         standing_orders,
         startup_exfil,
         supply_chain,
+        system_weakening,
         url_runners,
         wrapped_orders,
     )
@@ -78,6 +79,7 @@ def _rules() -> tuple[Rule, ...]:
              *cloud_leaks.RULES, *relayed_orders.RULES, *covert_transfer.RULES,
              *hook_exfil.RULES, *git_filters.RULES, *ansible_exfil.RULES, *data_driven_reads.RULES,
              *side_channels.RULES, *render_exfil.RULES, *clipboard.RULES, *capture_exfil.RULES, *manifest_sources.RULES,
+             *system_weakening.RULES,
              *sql_exec.RULES, *automation_exfil.RULES, *startup_exfil.RULES, *config_exfil.RULES,
              *privilege.RULES, *k8s_rbac.RULES, *cloud_trust.RULES, *account_grants.RULES, *admin_accounts.RULES,
              *logon_hijack.RULES,

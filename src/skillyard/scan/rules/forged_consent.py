@@ -17,10 +17,14 @@ import re
 from collections.abc import Iterator
 
 from skillyard.model import Severity
-from skillyard.scan.analyzers.view import SkillView
+from skillyard.scan.analyzers.view import SkillView, register_keywords
 from skillyard.scan.rules.base import Family, Hit, Rule, snippet
 
-_KEYS = ("approv", "consent", "agreed", "authori", "permission", "zugestimmt", "autoriz", "aprob", "consenti")
+# every branch of _CLAIM holds one of these (a row without them is never searched)
+_KEYS = ("approved", "consented", "agreed", "authorized", "authorised", "granted", "consent was", "consent has",
+         "consent is", "approval was", "approval has", "approval is", "permission was", "permission has",
+         "permission is", "zugestimmt", "aprob", "autoriz", "approuv", "consenti", "aprovou")  # fmt: skip
+register_keywords(_KEYS)
 _CLAIM = re.compile(
     r"\b(?:the\s+)?(?:user|owner|operator|admin(?:istrator)?|they|you)\s+(?:has|have|had)?\s*(?:already\s+)?"
     r"(?:approved|consented|agreed|authori[sz]ed|granted\s+(?:permission|consent|approval))\b"

@@ -163,40 +163,44 @@ _HIDDEN_ELEMENT = re.compile(
     r"(.{1,2000}?)</\1\s*>",
     re.IGNORECASE | re.DOTALL,
 )
-_MD_COMMENT = re.compile(r"^\[(?://|comment|_|\s*)\]:\s*(?:#|<>)\s*[(\"'](.+)[)\"']\s*$", re.MULTILINE | re.IGNORECASE)
+_MD_COMMENT = re.compile(r"^\[(?://|comment|_|\s*)\]:\s*(?:#|<>)\s*[(\"'](.+)[)\"']\s*$", re.IGNORECASE)
 _TITLE = re.compile(r"!?\[[^\]\n]*\]\(\s*<?\S+?>?\s+[\"']([^\"'\n]{30,})[\"']\s*\)")
-_HIDDEN_KEYS = ("display", "visibility", "font-size", "opacity", "hidden", "#fff", "white", "]:", "](", "---")
+_HIDDEN_KEYS = ("display", "visibility", "font-size", "opacity", "hidden", "#fff", "white", "]:", "](")
 register_keywords(_HIDDEN_KEYS)
 
 
+_STYLE_KEYS = ("display", "visibility", "font-size", "opacity", "hidden", "#fff", "white")
+
+
 def _hidden_spans(tf: TextFile) -> Iterator[tuple[int, str, str]]:
-    """(offset, text, what) for each piece of markup a rendered page does not show."""
+    """(line, text, what) for each piece of markup a rendered page does not show."""
     text = tf.text
     if "<!--" in text:
         for start, inner in html_comments(text):
-            yield start, inner, "HTML comment (invisible when rendered)"
-    if not tf.has_any(_HIDDEN_KEYS):
-        return
-    if "<" in text:
+            yield text.count("\n", 0, start) + 1, inner, "HTML comment (invisible when rendered)"
+    if "<" in text and tf.has_any(_STYLE_KEYS):
         for m in _HIDDEN_ELEMENT.finditer(text):
-            yield m.start(2), m.group(2), f"<{m.group(1).lower()}> styled out of sight"
-    if "]:" in text:
-        for m in _MD_COMMENT.finditer(text):
-            yield m.start(1), m.group(1), "markdown comment line ([//]: #)"
-    if "](" in text:
-        for m in _TITLE.finditer(text):
-            yield m.start(1), m.group(1), "link/image title (shown only as a tooltip)"
+            yield text.count("\n", 0, m.start(2)) + 1, m.group(2), f"<{m.group(1).lower()}> styled out of sight"
+    for n in tf.candidate_numbers(("]:", "](")):
+        row = tf.rows[n - 1]
+        if row.startswith("[") and (c := _MD_COMMENT.match(row)) is not None:
+            yield n, c.group(1), "markdown comment line ([//]: #)"
+        elif (i := row.find("](")) >= 0 and (row.find('"', i) > 0 or row.find("'", i) > 0):
+            for m in _TITLE.finditer(row):
+                yield n, m.group(1), "link/image title (shown only as a tooltip)"
     if tf.role == "skill_md" and text.startswith("---"):
         end = text.find("\n---", 3)
         for m in re.finditer(r"^\s*#(.+)$", text[: max(end, 0)], re.MULTILINE):
-            yield m.start(1), m.group(1), "YAML comment in the frontmatter (never rendered)"
+            yield text.count("\n", 0, m.start(1)) + 1, m.group(1), "YAML comment in the frontmatter (never rendered)"
 
 
 def _comments(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.lang != "markdown" or ("<!--" not in tf.text and not tf.has_any(_HIDDEN_KEYS)):
+        if tf.lang != "markdown" or (
+            "<!--" not in tf.text and not tf.has_any(_HIDDEN_KEYS) and not (tf.role == "skill_md" and "\n#" in tf.text)
+        ):
             continue
-        for start, inner, what in _hidden_spans(tf):
+        for line, inner, what in _hidden_spans(tf):
             body = inner.strip()
             if not body or (_COMMENT_BENIGN.match(body) and len(body) < 60):
                 continue
@@ -209,8 +213,7 @@ def _comments(view: SkillView) -> Iterator[Hit]:
                 m = act or sens
                 if m is None:
                     continue
-            line = tf.text.count("\n", 0, start) + 1
-            ctx = next((ln.ctx for ln in tf.lines if ln.lineno == line), None)
+            ctx = next((ln.ctx for ln in tf.line_objs(line)), None)
             yield Hit(
                 "P002",
                 tf.path,

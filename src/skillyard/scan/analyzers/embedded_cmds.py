@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 import yaml
 
 from skillyard.scan.analyzers.build_cmds import build_extractors, rows_matching
+from skillyard.scan.analyzers.shell import DO_SHELL
 from skillyard.scan.analyzers.view import SkillView, Snippet, TextFile
 from skillyard.scan.context import SCRIPT
 
@@ -315,7 +316,15 @@ def _extractors(tf: TextFile) -> list[Callable[[TextFile], Found]]:
         out.append(_autohotkey)
     if tf.lang == "javascript":
         out.append(_js_commands)
+    if (tf.lang == "applescript" or name.endswith((".scpt", ".jxa"))) and "shell script" in text:
+        out.append(_applescript)
     return out + build_extractors(name, text)
+
+
+def _applescript(tf: TextFile) -> Found:
+    """``do shell script "…"`` in an AppleScript file (``osascript`` runs it; often from a LaunchAgent)."""
+    for m in DO_SHELL.finditer(tf.text):
+        yield tf.text.count("\n", 0, m.start()) + 1, m.group(1).replace('\\"', '"')
 
 
 def embedded_commands(view: SkillView) -> None:

@@ -200,6 +200,8 @@ TRUSTED_INSTALLERS = frozenset(
         "raw.githubusercontent.com/google",
         "raw.githubusercontent.com/aws",
         "raw.githubusercontent.com/github",
+        "get.scoop.sh",
+        "scoop.sh",
         # vendors' own release hosts (session 6: a download saved to a file and then run is read like curl | sh,
         # so the official places people fetch installers and binaries from must be known)
         "dl.k8s.io",
@@ -402,7 +404,7 @@ def vendor_declared(url: str, claim: str) -> bool:
     ]
     if len(parts) >= 2:
         parts = parts[:-1]
-    if any(len(p) >= 3 and (p in low or p in flat) for p in parts):
+    if any(len(p) >= 3 and (p in low or p.replace("-", "") in flat) for p in parts):
         return True
     # A product's domain often adds a short suffix to its name (``fluxcd.io`` for Flux, ``denohq``, ``bunjs``):
     # the stem counts when the claim names it as a whole word.

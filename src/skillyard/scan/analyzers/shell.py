@@ -253,8 +253,25 @@ def _interp(c: Command) -> bool:
     return n.startswith("python") or n.startswith("bash")
 
 
+# a host named without a scheme (``curl -fsSL get.tool.dev/i | sh``: curl assumes http)
+BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24})(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
+_FILE_EXT = re.compile(r"\.(?:sh|py|js|txt|json|tar|gz|tgz|zip|ps1|exe|md|deb|rpm|pkg|dmg)$", re.IGNORECASE)
+
+
+DO_SHELL = re.compile(r'do\s+shell\s+script\s+"((?:[^"\\]|\\.){1,4000})"', re.IGNORECASE)
+
+
 def _urls(cmds: list[Command]) -> list[str]:
-    return [m.group(0) for c in cmds for w in c.words for m in URL.finditer(w)]
+    urls = [m.group(0) for c in cmds for w in c.words for m in URL.finditer(w)]
+    if urls:
+        return urls
+    # no scheme: the first argument of a downloader that reads as host[/path] (not a local file name)
+    for c in cmds:
+        if c.name in DOWNLOADERS:
+            for w in c.args:
+                if not w.startswith("-") and BARE_HOST.match(w) and ("/" in w or not _FILE_EXT.search(w)):
+                    return ["https://" + w]
+    return []
 
 
 _PLACEHOLDER = re.compile(
@@ -391,6 +408,11 @@ def analyse_snippet(view: SkillView, sn: Snippet) -> None:
                         for cmd in _inline_js_commands(c):
                             view.snippets.append(Snippet(sn.file, line, cmd, sn.ctx, "node -e", depth=sn.depth + 1))
                     del args
+                if c.name == "osascript" and sn.depth < 3:  # ``osascript -e 'do shell script "curl … | sh"'``
+                    for w in c.args:
+                        for m in DO_SHELL.finditer(w):
+                            inner = m.group(1).replace('\\"', '"')
+                            view.snippets.append(Snippet(sn.file, line, inner, sn.ctx, "osascript", depth=sn.depth + 1))
                 if c.name in ("curl", "wget") and (_uploads(c) or fed_secret(c, pl, pipelines)):
                     view.facts.append(
                         Fact(

@@ -23,6 +23,11 @@ _PS_CRADLE = re.compile(
     r"Invoke-Expression)\b|\bmshta\s+https?://|\bregsvr32\b[^\n]*/i:https?://|certutil\s+-urlcache",
     re.IGNORECASE,
 )
+_PS_BARE = re.compile(
+    r"\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b[\s(\"']+(?:-Uri\s+)?[\"']?"
+    r"((?:[a-z0-9-]+\.)+[a-z]{2,24}(?:/[^\s\"')|]*)?)",
+    re.IGNORECASE,
+)
 _PS_ENCODED = re.compile(
     r"\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*\s-(?:e|enc|encodedcommand|ec)\s+[A-Za-z0-9+/=]{20,}", re.IGNORECASE
 )
@@ -140,6 +145,8 @@ def pipe_to_shell(view: SkillView) -> Iterator[Hit]:
         keywords=("iex", "invoke-expression", "mshta", "regsvr32", "certutil"),
     )(view):
         url = next(iter(URL.findall(h.evidence)), "")
+        if not url and (bare := _PS_BARE.search(h.evidence)) is not None:  # ``irm get.tool.dev/i | iex``
+            url = "https://" + bare.group(1)
         cls = host_class(url, extra) if url else "unknown"
         if cls == "local":
             continue

@@ -404,7 +404,8 @@ def vendor_declared(url: str, claim: str) -> bool:
     ]
     if len(parts) >= 2:
         parts = parts[:-1]
-    if any(len(p) >= 3 and (p in low or p.replace("-", "") in flat) for p in parts):
+    # (a hyphenated label matches the skill's own name written without the hyphen: molt-arena.com, "moltarena")
+    if any(len(p) >= 3 and (p in low or p in flat or ("-" in p and p.replace("-", "") == name)) for p in parts):
         return True
     # A product's domain often adds a short suffix to its name (``fluxcd.io`` for Flux, ``denohq``, ``bunjs``):
     # the stem counts when the claim names it as a whole word.

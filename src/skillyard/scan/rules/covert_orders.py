@@ -318,11 +318,13 @@ _TEST_RIG = re.compile(
     r"|\b(?:weaken|loosen|relax|water\s+down|comment\s+out)\s+(?:the\s+|its\s+|their\s+|each\s+|any\s+)?(?:failing\s+)?"
     r"(?:assertions?|asserts?|expectations?)\b"
     r"|\b(?:delete|remove|comment\s+out)\s+(?:the\s+|any\s+)?(?:failing|broken)\s+(?:tests?|cases?|specs?|assertions?)\b"
-    r"|\bmark\s+(?:it|them|the\s+test|(?:the\s+)?failing\s+tests?)\s+(?:as\s+)?[`\"']?(?:skip|skipped|xfail)\b",
+    r"|\bmark\s+(?:it|them|the\s+test|(?:the\s+)?failing\s+tests?)\s+(?:as\s+|with\s+)?[`\"']?"
+    r"(?:@?(?:pytest\.mark\.|unittest\.|it\.|test\.|describe\.))?(?:skip|skipped|xfail)\b",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(
-    r"\breport\b[^.\n]{0,30}[\"“']?all\s+tests?\s+pass|\bdo\s*n[o']t\s+(?:list|mention|report)\b[^.\n]{0,40}\b(?:modified|"
+    r"\breport\b[^.\n]{0,30}[\"“']?all\s+tests?\s+pass|\breport\s+(?:success|a\s+green\s+run|that\s+(?:the\s+)?"
+    r"(?:build|suite)\s+(?:passed|is\s+green))\b|\bdo\s*n[o']t\s+(?:list|mention|report)\b[^.\n]{0,40}\b(?:modified|"
     r"skipped|changed|fallback|edited|removed|deleted|weakened|commented)|\bnever\s+mention\b"
     r"|\bdescribe\s+the\s+change\s+only\s+as\b"
     r"|\b(?:say|claim|report|state|tell\s+(?:the\s+user|them))\s+(?:that\s+)?(?:the\s+)?(?:root\s+cause|bug|issue|defect"

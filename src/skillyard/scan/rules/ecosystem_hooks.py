@@ -167,6 +167,27 @@ def _official(host: str) -> bool:
     return any(host == o or host.endswith("." + o) for o in _OFFICIAL)
 
 
+_CONFIG_NAMES = re.compile(r"pip\.conf|pip\.ini|\.npmrc|\.yarnrc|uv\.toml|bunfig\.toml|\.pypirc", re.IGNORECASE)
+# hosted private registries (a company's own tenant): not an outsider's mirror
+_PRIVATE_REGISTRY = re.compile(
+    r"jfrog\.io$|pkgs\.dev\.azure\.com$|codeartifact\.[\w.-]+\.amazonaws\.com$|fury\.io$|cloudsmith\.io$"
+    r"|pkg\.github\.com$|gitlab\.com$|nexus|artifactory|\.internal$|\.corp$|\.local$|\.lan$"
+)
+
+
+def _config_blocks(tf: TextFile) -> frozenset[int]:
+    """Rows of fenced blocks in Markdown that the text presents as a package-manager config file to create
+    (``pip.conf``, ``.npmrc``, ``uv.toml``... named in the block's first rows or in the two rows before it)."""
+    if tf.md is None or not _CONFIG_NAMES.search(tf.text):
+        return frozenset()
+    rows: set[int] = set()
+    for first, last, _lang in tf.md.code_blocks():
+        around = "\n".join(tf.rows[max(0, first - 5) : min(first + 1, len(tf.rows))])
+        if _CONFIG_NAMES.search(around):
+            rows.update(range(first, last + 1))
+    return frozenset(rows)
+
+
 def _registry(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
         if tf.role == "test":
@@ -177,13 +198,15 @@ def _registry(view: SkillView) -> Iterator[Hit]:
             continue
         if not shipped and tf.lang == "shell" and _WRITES_CONFIG.search(tf.text):
             shipped = True
-        if not shipped and _CMD_REG.search(low) is None:
+        md_rows = _config_blocks(tf) if tf.lang == "markdown" else frozenset()
+        if not shipped and not md_rows and _CMD_REG.search(low) is None:
             continue
         shvars = dict(_SH_ASSIGN.findall(tf.text)) if "$" in tf.text and tf.lang == "shell" else {}
         no_tls = _NO_TLS.search(tf.text) is not None
         for n in sorted(tf.rows_with(_REG_KEYS)):  # the rows holding a key, from the shared keyword index
             row, lrow = tf.rows[n - 1], tf.lower_rows[n - 1]
-            if not shipped and not re.search(r"\b(?:pip3?|uv pip|npm|yarn|pnpm|bun)\b", lrow):
+            in_block = n in md_rows
+            if not shipped and not in_block and not re.search(r"\b(?:pip3?|uv pip|npm|yarn|pnpm|bun)\b", lrow):
                 continue
             m = _REG_LINE.search(row)
             if m is None:
@@ -206,8 +229,10 @@ def _registry(view: SkillView) -> Iterator[Hit]:
                 why = f"a {cls} host"
             elif _IMITATES.search(host):
                 why = "a host imitating an official registry's name"
-            elif no_tls and shipped:
+            elif no_tls and (shipped or in_block):
                 why = "an unofficial host with TLS verification switched off"
+            elif in_block and cls == "unknown" and not _PRIVATE_REGISTRY.search(host):
+                why = "a global package-manager config the user is told to create: every install resolves there"
             else:
                 continue
             yield Hit("SC025", tf.path, n, f"points the package registry at {host} ({why})", snippet(row), SCRIPT)

@@ -67,7 +67,16 @@ _SEND = re.compile(
     # CJK: "send ... via curl/to https://"
     r"|(?:发送|上传|提交|送信)[^\n]{0,60}https?://|https?://[^\n]{0,60}(?:发送|上传|提交|送信)"
     r"|\b(?:envía|enviar|envialo|envíalo|sube|subir|envoie[rz]?|envoyer|téléverse[rz]?|sende|senden|lade)\b"
-    r"[^\n]{0,80}https?://",
+    r"[^\n]{0,80}https?://"
+    # session 6: netcat/socat to a named host, mail with an attachment or a file fed in, ICMP payloads, azcopy
+    r"|"
+    r"\b(?:nc|ncat|netcat)\s+(?:-\S+\s+)*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\s+\d{2,5}\b|\bsocat\b[^\n]*\b(?:TCP|OPENSSL|UDP)[46]?:[\w.-]+:\d+"
+    r"|"
+    r"\b(?:mail|mailx|mutt|sendmail|msmtp)\s+[^\n]*(?:\s-[aA]\s|<\s*[~$/])[^\n]*[\w.+-]+@[\w-]+\.[\w.-]+|\b(?:mail|mailx|mutt|sendmail|msmtp)\s+[^\n]*[\w.+-]+@[\w-]+\.[\w.-]+[^\n]*(?:\s-[aA]\s|<\s*[~$/])"
+    r"|"
+    r"\bping\b[^\n]*\s-p\s+\S+"
+    r"|"
+    r"\bazcopy\s+(?:copy|cp|sync)\b",
     re.IGNORECASE,
 )
 
@@ -124,6 +133,16 @@ _SEND_BRANCHES = tuple(
             r"\b(?:envía|enviar|envialo|envíalo|sube|subir|envoie[rz]?|envoyer|téléverse[rz]?|sende|senden|lade)\b"
             r"[^\n]{0,80}https?://",
         ),
+        (
+            ("nc", "netcat", "socat"),
+            r"\b(?:nc|ncat|netcat)\s+(?:-\S+\s+)*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\s+\d{2,5}\b|\bsocat\b[^\n]*\b(?:TCP|OPENSSL|UDP)[46]?:[\w.-]+:\d+",
+        ),
+        (
+            ("mail", "mutt", "sendmail", "msmtp"),
+            r"\b(?:mail|mailx|mutt|sendmail|msmtp)\s+[^\n]*(?:\s-[aA]\s|<\s*[~$/])[^\n]*[\w.+-]+@[\w-]+\.[\w.-]+|\b(?:mail|mailx|mutt|sendmail|msmtp)\s+[^\n]*[\w.+-]+@[\w-]+\.[\w.-]+[^\n]*(?:\s-[aA]\s|<\s*[~$/])",
+        ),
+        (("ping",), r"\bping\b[^\n]*\s-p\s+\S+"),
+        (("azcopy",), r"\bazcopy\s+(?:copy|cp|sync)\b"),
     )
 )
 
@@ -179,6 +198,14 @@ SEND_KEYS = (
     "iwr",
     "nc ",
     "ncat",
+    "netcat",
+    "socat",
+    "mail",
+    "mutt",
+    "sendmail",
+    "msmtp",
+    "ping",
+    "azcopy",
     "scp",
     "rsync",
     "ftp",

@@ -21,6 +21,7 @@ from skillyard.scan.analyzers import agent_files
 from skillyard.scan.analyzers.py_argv import decoded_program
 from skillyard.scan.analyzers.python_builtins import resolve_builtins
 from skillyard.scan.analyzers.python_names import CODE_SINKS, DECODERS, EXEC_SINKS, NET_SINKS, REMOTE_SOURCES
+from skillyard.scan.analyzers.python_receivers import taint_receivers
 from skillyard.scan.analyzers.secrets import secret_kind
 from skillyard.scan.analyzers.view import Fact, SkillView, Snippet, TextFile
 from skillyard.scan.context import Context
@@ -280,6 +281,7 @@ class _FileAnalysis:
                         for nm in ast.walk(t):
                             if isinstance(nm, ast.Name):
                                 tainted[nm.id] = k
+            taint_receivers(body, self.kind_of, tainted)
         for n in body:
             if (
                 isinstance(n, ast.Call)

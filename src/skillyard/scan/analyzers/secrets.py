@@ -12,7 +12,7 @@ CREDENTIAL_PATH = re.compile(
     r"(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|/home/\w+|/Users/\w+|/root|expanduser\(|Path\.home\(\)|homedir\(\)"
     r"|os\.homedir\(\))?[\"'/\\,\s]*"
     r"(?:\.ssh/(?:id_[a-z0-9_]+|authorized_keys|known_hosts|config)?|\.ssh\b|\.aws/(?:credentials|config)|\.aws\b"
-    r"|\.config/gcloud\b|application_default_credentials\.json|\.azure/|\.kube/config|\.docker/config\.json"
+    r"|\.config/gcloud\b|application_default_credentials\.json|(?<!\w)\.azure(?:/|(?![\w.-]))|\.kube/config|\.docker/config\.json"
     r"|\.netrc\b|\.npmrc\b|\.pypirc\b|\.git-credentials\b|\.gnupg\b|\.config/gh/hosts\.yml|\.vault-token"
     r"|/etc/shadow\b|\.bash_history\b|\.zsh_history\b|\.password-store\b|credentials\.json\b"
     r"|\.claude/\.credentials\.json|(?<![\w-])\.claude\.json\b|\.gemini/oauth_creds\.json|github-copilot/(?:hosts|apps)\.json"

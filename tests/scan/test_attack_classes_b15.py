@@ -811,3 +811,15 @@ def test_report_text_built_in_a_list_and_mailed_is_quiet() -> None:
     )
     res = _scan("build-report", "Mails the build report.", "Run `python scripts/run.py`.", {"scripts/run.py": src})
     assert res.risk not in HIGH, _why(res)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"dependencies": {"fastapi-users": "github:fastapi-users/fastapi-users"}}',
+        '{"dependencies": {"react-hook-form": "github:react-hook-form/react-hook-form#v7.53.0"}}',
+    ],
+)
+def test_projects_that_extend_a_popular_package_under_their_own_org_are_quiet(text: str) -> None:
+    res = _scan("app-kit", "Project scaffolding.", "Copy `package.json` and install.", {"package.json": text})
+    assert not any(f.rule == "SC033" for f in res.findings), _why(res)

@@ -9,7 +9,7 @@ serves, under a name the reader trusts. Reported:
 - an archive or wheel URL on an IP, paste or shortener host (critical), on a host imitating a registry's name
   (``pypi-cdn.net``, ``registry-npm.…``), or on any other host the scanner does not know as official;
 - a git source for a well-known package from an owner whose name wraps the package's or its maintainers' name
-  (``lodash-utils/lodash``, ``psf-requests/requests-toolbelt``, ``serde-rs-dev/serde``): a look-alike fork.
+  (``lodash-utils/lodash``, ``pallets-ext/flask``, ``serde-rs-dev/serde``): a look-alike fork.
 
 A git source from the package's own owner, a local path, and official hosts are not reported.
 """
@@ -46,13 +46,15 @@ _REQ_URL = re.compile(r"^\s*(?:-e\s+)?(?:([\w.-]+)\s*(?:\[[^\]]*\])?\s*@\s*)?((?
 
 
 def _lookalike_owner(package: str, owner: str, repo: str) -> bool:
-    """``owner`` wraps the name of a popular package the repository is (or extends) or of its maintainers, without
-    being that owner: ``lodash-utils/lodash``, ``psf-requests/requests-toolbelt``, ``serde-rs-dev/serde``."""
+    """``owner`` wraps the name of the popular package the repository is, or of its maintainers, without being that
+    owner: ``lodash-utils/lodash``, ``pallets-ext/flask``, ``serde-rs-dev/serde``."""
     own = owner.lower()
     squashed = own.replace("-", "").replace("_", "").replace(".", "")
     names = {package.lower().split("/")[-1], repo.lower()}
     for pkg in (*POPULAR_PY, *POPULAR_JS, *_POPULAR_RS):
-        if len(pkg) < 3 or not any(n == pkg or n.startswith(pkg + "-") for n in names):
+        # the dependency or repository IS the popular package (``fastapi-users/fastapi-users`` extends fastapi and is
+        # its own project: not a copy of fastapi)
+        if len(pkg) < 3 or pkg not in names:
             continue
         real = _OWNERS.get(pkg, pkg)
         if own in (pkg, real):

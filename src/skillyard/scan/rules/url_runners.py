@@ -3,7 +3,8 @@
 ``curl … | sh`` is the pattern every scanner knows. The same download-and-run is one command for runtimes that
 execute a URL themselves or evaluate what they fetch: ``deno run -A https://host/x/init.ts`` (with every permission),
 ``deno install``/``deno eval`` of a URL, ``php -r "eval(file_get_contents('https://…'))"`` (also ``include``/
-``require`` of a URL), ``python -c "exec(urlopen('https://…').read())"``, ``ruby -e "eval(URI.open('https://…').read)"``.
+``require`` of a URL), ``python -c "exec(urlopen('https://…').read())"``, ``ruby -e "eval(URI.open('https://…').read)"``,
+``node -e`` evaluating what ``https.get``/``fetch`` returns.
 Found in any shell snippet the skill runs - bundled scripts, fenced blocks the agent is told to run, and the
 task-runner manifests (``deno.json`` tasks, ``composer.json`` scripts that Composer runs on every install).
 Official hosts (deno.land, jsr.io, the vendors' installer hosts) are not reported; GitHub-hosted code is medium.
@@ -26,14 +27,25 @@ _RUNNERS = re.compile(
     + r"|\bphp\s+-r\s+.*?\b(?:eval|include(?:_once)?|require(?:_once)?|assert)\s*\(?\s*@?(?:file_get_contents\s*\(\s*)?"
     + _URL
     + r"|\b(?:python\d?(?:\.\d+)?|ruby|perl)\s+-[ce]\s+.*?\b(?:exec|eval)\s*\(.*?(?:urlopen|URI\.open|open-uri|get"
-    r"|LWP::Simple)\b.*?" + _URL,
+    r"|LWP::Simple)\b.*?"
+    + _URL
+    # node/bun -e: a fetch whose body is evaluated (``https.get(url, r => … eval(d))``, ``eval(await (await
+    # fetch(url)).text())``, ``new Function(...)``, ``vm.runInThisContext``)
+    + r"|\b(?:node|nodejs|bun)\s+(?:-e|--eval|-p|--print)\s+.*?(?:\b(?:https?\.get|https?\.request|fetch|got"
+    r"|axios(?:\.get)?)|\)\s*\.\s*(?:get|request))\s*\(\s*"
+    + _URL
+    + r".*?\b(?:eval|Function|runInThisContext|runInNewContext)\s*\("
+    + r"|\b(?:node|nodejs|bun)\s+(?:-e|--eval|-p|--print)\s+.*?\b(?:eval|Function|runInThisContext)\s*\(.{0,40}?"
+    r"\b(?:fetch|axios(?:\.get)?|got)\s*\(\s*" + _URL,
     re.IGNORECASE,
 )
 
 
 def _url_runners(view: SkillView) -> Iterator[Hit]:
     for sn in view.snippets:
-        if sn.lang != "shell" or not ("://" in sn.text and any(k in sn.text for k in ("deno", "php", "-c", "-e"))):
+        if sn.lang != "shell" or not (
+            "://" in sn.text and any(k in sn.text for k in ("deno", "php", "-c", "-e", "-p"))
+        ):
             continue
         for m in _RUNNERS.finditer(sn.text):
             url = next(g for g in m.groups() if g is not None)

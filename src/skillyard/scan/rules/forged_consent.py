@@ -8,7 +8,8 @@ consent was given somewhere it cannot see. In the 6,144-skill corpus the pairing
 
 - P037: within a few lines of an instruction file, a claim of prior consent, an order to skip confirmation and a
   command (inline or fenced code, or a run/install/execute verb). Quoted as an example in documentation it is
-  weighted as such by the engine.
+  weighted as such by the engine. In a bundled script, the same text printed or returned as output (a fake
+  "ACTION REQUIRED for the assistant" status line the agent reads back) counts too.
 """
 
 from __future__ import annotations
@@ -49,17 +50,21 @@ _ACT = re.compile(
     r"|\b(?:ausf[üu]hren|ejecuta|ex[ée]cute[rz]?|executa)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+_EMITTED = re.compile(
+    r"\b(?:print|echo|console\.(?:log|error)|Write-(?:Host|Output)|puts|return|raise|sys\.std\w+\.write)\b|[\"']"
+)
 _SPAN = 2  # rows each side: the claim, the skip and the command are one paragraph
 
 
 def _forged(view: SkillView) -> Iterator[Hit]:
     for tf in view.files:
-        if tf.role == "test" or tf.lang not in ("markdown", "text") or not tf.has_any(_KEYS):
+        if tf.role == "test" or not tf.has_any(_KEYS):
             continue
+        prose = tf.lang in ("markdown", "text")
         for n in tf.candidate_numbers(_KEYS):
             row = tf.rows[n - 1]
-            if not _CLAIM.search(row):
-                continue
+            if not _CLAIM.search(row) or (not prose and not _EMITTED.search(row)):
+                continue  # in code, only text the script prints or returns to the agent (its output) counts
             window = "\n".join(tf.rows[max(0, n - 1 - _SPAN) : n + _SPAN])
             if not _SKIP.search(window) or not _ACT.search(window):
                 continue

@@ -246,7 +246,10 @@ REMOTE_NOURL = re.compile(
 SELF_REWRITE = re.compile(
     r"\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*https?://[^\n]*(?:-o|-O|--output|-OutFile|>)\s*[\"']?[^\s\"']*SKILL\.md"
     r"|\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*(?:-o|-O|--output|-OutFile)\s+[\"']?[^\s\"']*SKILL\.md[^\n]*https?://"
-    r"|\bwriteFileSync\([^\n]*SKILL\.md",
+    r"|\bwriteFileSync\([^\n]*SKILL\.md"
+    # in prose: "fetch https://host/latest/SKILL.md and replace this file with it" (a self-update from a server)
+    r"|\b(?:fetch|download|get|pull|retrieve|load)\b[^.\n]{0,40}https?://\S*SKILL\.md\S*[^.\n]{0,60}\b(?:replace|overwrite"
+    r"|update)\s+(?:this\s+(?:file|skill)|(?:the\s+|your\s+)?(?:local\s+)?SKILL\.md|yourself|your\s+instructions)",
     re.IGNORECASE,
 )
 

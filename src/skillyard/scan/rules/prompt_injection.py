@@ -55,11 +55,18 @@ def _background_medium(inner: Check) -> Check:
     return check
 
 
+_SELF_UPDATE_PROSE = re.compile(r"\b(?:replace|overwrite|update)\s+(?:this|the|your|yourself)", re.IGNORECASE)
+
+
 def _self_rewrite(view: SkillView) -> Iterator[Hit]:
     for h in line_rule(
         "P008", SELF_REWRITE, "replaces the skill's own SKILL.md with downloaded content", keywords=("skill.md",)
     )(view):
         tf = view.file(h.file)
+        if tf is not None and tf.role != "script" and tf.lang in ("markdown", "text"):
+            if _SELF_UPDATE_PROSE.search(h.evidence):  # "fetch <url>/SKILL.md and replace this file with it"
+                yield h
+            continue
         if tf is None or tf.role != "script":
             continue
         if tf.lang == "javascript" and not re.search(r"\bfetch\s*\(|\bhttps?\.get\s*\(|\baxios\b", tf.text):

@@ -105,6 +105,7 @@ SPLIT_NOTES = {
     "blind12": "written blind; measured blind once at P 0.93 R 0.27 (2026-12-04, 4cb0e02), used for development since",
     "blind13": "written blind; measured blind once at P 0.91 R 0.44 (2026-12-04, 71b7520), used for development since",
     "blind14": "written blind; measured blind once at P 1.00 R 0.85 (2026-12-04, a3f92ee), used for development since",
+    "blind16": "written blind; measured blind once at P 0.97 R 0.75 (2026-12-05, 1f670ad), used for development since",
 }
 
 
